@@ -1,0 +1,1 @@
+"""Location profiles: loading, validation and lookup."""

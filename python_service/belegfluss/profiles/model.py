@@ -1,0 +1,36 @@
+"""The location profile: per-location variables an ops team adjusts without touching a workflow.
+
+Profiles are YAML files (`workflows/profiles/*.yaml`), validated here. Accounting extends this
+model with the chart's account mapping and DATEV numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CrmTarget(BaseModel):
+    """Where the templates deliver customers and purchases; the base URL lets the same workflow
+    JSON run against the real service and the local stand-in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: Literal["hubspot", "pipedrive", "none"] = "hubspot"
+    base_url: str = "https://api.hubapi.com"
+    portal_id: str | None = None
+
+
+class LocationProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    chart: Literal["SKR03", "SKR04"] = "SKR03"
+    timezone: str = "Europe/Berlin"
+    currencies: list[str] = Field(default_factory=lambda: ["EUR"])
+    kassensichv_registers: list[str] = Field(
+        default_factory=list, description="Registers bound by KassenSichV: their sales must carry a TSE block."
+    )
+    crm: CrmTarget = Field(default_factory=CrmTarget)
