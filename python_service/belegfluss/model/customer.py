@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
@@ -38,6 +39,7 @@ class Customer(CanonicalModel):
     phones: list[str] = Field(default_factory=list)
     card_tokens: list[str] = Field(default_factory=list)
     loyalty_ids: list[str] = Field(default_factory=list)
+    birth_date: date | None = Field(default=None, description="Optional; weighs heavily in dedup when both records have it.")
     address: PostalAddress | None = None
     consents: list[Consent] = Field(default_factory=list)
     debitor_number: int | None = None

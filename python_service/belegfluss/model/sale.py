@@ -2,8 +2,8 @@
 
 Amounts are gross (VAT included) and always positive; `type` gives the direction
 (sale, refund, void = Storno). A line's total is `quantity × unit_price − discount`;
-the sale's `total` is the sum of its line totals and excludes tips, which ride on
-the payments.
+the sale's `total` is the sum of its line totals and excludes tips, which ride on the
+payments (`tip`, on top of each payment's `amount`).
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ class SaleLine(CanonicalModel):
 
 
 class Payment(CanonicalModel):
+    """`amount` is what this payment pays of the sale's total (tip excluded); `tip` comes on top
+    and `fee` is what the processor keeps of it. Over all payments, Σ amount = total, and the
+    customer handed over Σ (amount + tip)."""
+
     method: PaymentMethod
     amount: Money
     tip: Money = ZERO
@@ -139,6 +143,7 @@ class Sale(CanonicalModel):
 
     @property
     def payments_total(self) -> Decimal:
+        """What the tenders paid towards the total (tips excluded)."""
         return sum((payment.amount for payment in self.payments), ZERO)
 
     @property

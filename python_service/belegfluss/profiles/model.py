@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..accounting.settings import AccountingSettings
 
 
 class CrmTarget(BaseModel):
@@ -34,3 +36,13 @@ class LocationProfile(BaseModel):
         default_factory=list, description="Registers bound by KassenSichV: their sales must carry a TSE block."
     )
     crm: CrmTarget = Field(default_factory=CrmTarget)
+    accounting: AccountingSettings | None = Field(
+        None, description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV."
+    )
+
+    @model_validator(mode="after")
+    def _resolve_accounting(self) -> "LocationProfile":
+        # The account mapping depends on the chart, which lives on the profile itself.
+        if self.accounting is not None:
+            self.accounting.bind_chart(self.chart)
+        return self

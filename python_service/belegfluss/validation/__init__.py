@@ -1,0 +1,1 @@
+"""Validation of canonical events: schema, arithmetic, tax, TSE, references and sequence."""

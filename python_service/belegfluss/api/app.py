@@ -1,0 +1,50 @@
+"""The FastAPI application: wiring only. Every route lives in `routers/`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from .. import __version__
+from ..profiles.registry import ProfileRegistry
+from ..settings import Settings
+from ..store.database import Database
+from ..store.keys import create_key
+from .deps import KeyCache, require_key
+from .errors import install_error_handlers
+from .responses import JsonResponse
+from .routers import auth, events, health, profiles, quarantine
+
+PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings.database_url, settings.database_schema)
+        database.migrate()
+        if settings.bootstrap_key:
+            create_key(database, "admin", label="bootstrap", raw_key=settings.bootstrap_key)
+        app.state.database = database
+        app.state.profiles = ProfileRegistry.load(settings.profiles_dir)
+        app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Belegfluss sidecar",
+        version=__version__,
+        description="Validate, map, dedup, book and DATEV-format POS receipts. Batch endpoints answer per item.",
+        default_response_class=JsonResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in PROTECTED_ROUTERS:
+        app.include_router(router, dependencies=[Depends(require_key)])
+    return app

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers (no API key needed)")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,146 @@
+"""Batch dedup: a set of records among itself → clusters with reasons, without touching the graph.
+
+Blocking yields candidate pairs (bounded per key), all pairs are scored in one vectorised pass,
+and `match` pairs are joined into clusters (union-find). `review` pairs between clusters are
+reported for a person to decide; nothing is merged on review evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from ..model.customer import Customer
+from .blocking import blocking_keys
+from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_pairs, mirror
+from .features import CustomerFeatures, customer_features
+from .settings import DEFAULT_SETTINGS, MatchSettings
+
+_PAIR_CHUNK = 250_000  # pairs scored per vectorised call: bounds memory on large sets
+
+
+@dataclass(slots=True)
+class BatchItem:
+    index: int
+    cluster_id: str
+    decision: str
+    """`match`: joined a cluster of others; `review`: a possible duplicate to check; `new`: alone."""
+    score: float | None
+    matched_index: int | None
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    items: list[BatchItem]
+    clusters: dict[str, list[int]]
+    review_pairs: list[tuple[int, int, float]]
+    candidate_pairs: int
+
+
+def candidate_pairs(features: Sequence[CustomerFeatures], settings: MatchSettings) -> np.ndarray:
+    """Unique (i, j) pairs with i < j that share a blocking key; an oversized block (a shop's
+    own e-mail on every receipt) compares each record only with its neighbours by name."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, feature in enumerate(features):
+        for key in blocking_keys(feature):
+            blocks[key].append(index)
+    left: list[int] = []
+    right: list[int] = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= settings.max_block_size:
+            for i, j in combinations(members, 2):
+                left.append(i)
+                right.append(j)
+        else:
+            ordered = sorted(members, key=lambda i: features[i].full_name)
+            for offset in range(1, settings.window + 1):
+                left.extend(ordered[:-offset])
+                right.extend(ordered[offset:])
+    if not left:
+        return np.zeros((0, 2), dtype=np.int64)
+    a, b = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    codes = np.unique(low * len(features) + high)
+    return np.stack([codes // len(features), codes % len(features)], axis=1)
+
+
+def dedup_batch(customers: Sequence[Customer], settings: MatchSettings = DEFAULT_SETTINGS) -> BatchResult:
+    features = [customer_features(c, email_provider_rules=settings.email_provider_rules) for c in customers]
+    return dedup_features(features, settings)
+
+
+def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings = DEFAULT_SETTINGS) -> BatchResult:
+    pairs = candidate_pairs(features, settings)
+    parent = list(range(len(features)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    best_score = np.full(len(features), -np.inf)
+    best_partner = np.full(len(features), -1, dtype=np.int64)
+    best_decision = np.full(len(features), NEW, dtype=np.int8)
+    explained: dict[int, list[dict[str, Any]]] = {}
+    review: list[tuple[int, int, float]] = []
+    matches: list[tuple[float, int, int]] = []
+    cannot_link: dict[int, list[int]] = defaultdict(list)
+    for start in range(0, len(pairs), _PAIR_CHUNK):
+        chunk = pairs[start:start + _PAIR_CHUNK]
+        scores, decisions = judge_pairs([(features[i], features[j]) for i, j in chunk], settings)
+        for k in np.flatnonzero(decisions == MATCH):
+            matches.append((float(scores.total[k]), int(chunk[k, 0]), int(chunk[k, 1])))
+        # A conflict outweighed by strong evidence (a typo'd first name, same e-mail) does not forbid.
+        for k in np.flatnonzero(scores.vetoed & (scores.total < settings.match_threshold)):
+            cannot_link[int(chunk[k, 0])].append(int(chunk[k, 1]))
+            cannot_link[int(chunk[k, 1])].append(int(chunk[k, 0]))
+        for k in np.flatnonzero(decisions == REVIEW):
+            review.append((int(chunk[k, 0]), int(chunk[k, 1]), round(float(scores.total[k]), 2)))
+        # Each record keeps its strongest pair (decision first, then score) as the reason shown.
+        for k in np.flatnonzero(decisions != NEW):
+            for me, other in ((int(chunk[k, 0]), int(chunk[k, 1])), (int(chunk[k, 1]), int(chunk[k, 0]))):
+                if (decisions[k], scores.total[k]) > (best_decision[me], best_score[me]):
+                    best_decision[me], best_score[me], best_partner[me] = decisions[k], scores.total[k], other
+                    reasons = explain(scores, int(k), features[int(chunk[k, 0])], features[int(chunk[k, 1])], settings)
+                    explained[me] = reasons if me == chunk[k, 0] else mirror(reasons)
+    # Strongest evidence first; two clusters never join when a record of one conflicts with a record
+    # of the other (Björn matches his copy, Björg hers: the shared landline must not chain them).
+    members: dict[int, list[int]] = {i: [i] for i in range(len(features))}
+    for _, i, j in sorted(matches, reverse=True):
+        a, b = root(i), root(j)
+        if a == b:
+            continue
+        if len(members[a]) > len(members[b]):
+            a, b = b, a
+        if any(root(other) == b for x in members[a] for other in cannot_link.get(x, ())):
+            continue
+        parent[a] = b
+        members[b].extend(members.pop(a))
+    clusters: dict[str, list[int]] = defaultdict(list)
+    for index in range(len(features)):
+        clusters[f"cluster-{root(index)}"].append(index)
+    # Name each cluster after its first member, so the id reads as "the record it grew from".
+    renamed = {f"cluster-{members[0]}": members for members in clusters.values()}
+    cluster_of = {i: cid for cid, members in renamed.items() for i in members}
+    items = []
+    for index in range(len(features)):
+        in_cluster = len(renamed[cluster_of[index]]) > 1
+        decision = "match" if in_cluster else DECISIONS[int(best_decision[index])]
+        has_partner = best_partner[index] >= 0
+        items.append(BatchItem(
+            index=index, cluster_id=cluster_of[index], decision=decision,
+            score=round(float(best_score[index]), 2) if has_partner else None,
+            matched_index=int(best_partner[index]) if has_partner else None,
+            reasons=explained.get(index, []),
+        ))
+    review_between_clusters = [(i, j, s) for i, j, s in review if cluster_of[i] != cluster_of[j]]
+    return BatchResult(items, renamed, review_between_clusters, len(pairs))

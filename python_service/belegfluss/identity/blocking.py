@@ -1,0 +1,68 @@
+"""Blocking keys: only records that share a key are compared, so nobody compares n² pairs.
+
+A key is a short string with a prefix naming its rule (`e:` e-mail, `p:` phone, …). Exact keys
+catch the strong identifiers; the phonetic keys catch typed names with a typo or a different
+umlaut spelling when an address or a birth date is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from .features import CustomerFeatures
+
+BlockingRule = Callable[[CustomerFeatures], Iterable[str]]
+
+
+def _email(f: CustomerFeatures) -> Iterable[str]:
+    return (f"e:{e}" for e in f.emails)
+
+
+def _phone(f: CustomerFeatures) -> Iterable[str]:
+    return (f"p:{p}" for p in f.phones)
+
+
+def _card_token(f: CustomerFeatures) -> Iterable[str]:
+    return (f"c:{c}" for c in f.card_tokens)
+
+
+def _loyalty_id(f: CustomerFeatures) -> Iterable[str]:
+    return (f"l:{i}" for i in f.loyalty_ids)
+
+
+def _last_name_phonetic_postcode(f: CustomerFeatures) -> Iterable[str]:
+    if f.last_phonetic and f.address.postcode:
+        yield f"np:{f.last_phonetic}|{f.address.postcode}"
+
+
+def _first_name_phonetic_postcode(f: CustomerFeatures) -> Iterable[str]:
+    """Catches a typo in the last name when the first name and postcode agree."""
+    if f.first_phonetic and f.address.postcode:
+        yield f"fp:{f.first_phonetic}|{f.address.postcode}"
+
+
+def _name_phonetic_birth_date(f: CustomerFeatures) -> Iterable[str]:
+    if f.birth_date and (f.last_phonetic or f.first_phonetic):
+        yield f"nb:{f.last_phonetic[:3]}|{f.birth_date}"
+        yield f"nb:{f.first_phonetic[:3]}|{f.birth_date}"
+
+
+def _full_name_phonetic(f: CustomerFeatures) -> Iterable[str]:
+    if f.first_phonetic and f.last_phonetic:
+        yield f"nn:{f.first_phonetic}|{f.last_phonetic}"
+
+
+BLOCKING_RULES: dict[str, BlockingRule] = {
+    "email": _email,
+    "phone": _phone,
+    "card_token": _card_token,
+    "loyalty_id": _loyalty_id,
+    "last_name_phonetic+postcode": _last_name_phonetic_postcode,
+    "first_name_phonetic+postcode": _first_name_phonetic_postcode,
+    "name_phonetic+birth_date": _name_phonetic_birth_date,
+    "full_name_phonetic": _full_name_phonetic,
+}
+
+
+def blocking_keys(features: CustomerFeatures, rules: Iterable[str] = BLOCKING_RULES) -> set[str]:
+    return {key for rule in rules for key in BLOCKING_RULES[rule](features)}

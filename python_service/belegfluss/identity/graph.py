@@ -1,0 +1,586 @@
+"""The identity graph: resolve records to golden customers, merge, unmerge, review.
+
+A golden customer owns source records; each source record is reachable by its links
+(system + native id). Resolving a record that is already linked answers what it answered the
+first time (idempotent). A new record is compared with the records that share a blocking key with
+it; `match` attaches it to that golden customer, `review` gives it a golden customer of its own and
+queues the pair for a person, `new` gives it a golden customer of its own.
+
+Merges move records and are recorded with who, when, why and which records; unmerge moves exactly
+those records back. Nothing is deleted: an absorbed golden customer is kept as `merged` and comes
+back to life on unmerge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, bindparam, func, or_, select, tuple_, update
+
+from ..model.customer import Customer
+from ..store.database import Database, dumps, loads
+from ..store.identity import (
+    blocking_keys as keys_table, golden_customers, merges, not_a_match, review_items, source_links, source_records,
+)
+from .blocking import blocking_keys
+from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_pairs
+from .features import CustomerFeatures, customer_features
+from .settings import MatchSettings
+from .survivorship import SourceRecord, build_golden_record
+
+ANONYMOUS = "anonymous"
+_SQL_CHUNK = 2000  # values per IN list: well inside SQLite's and PostgreSQL's parameter limits
+_MAX_REVIEWS_PER_RECORD = 3
+
+
+@dataclass(slots=True)
+class Resolution:
+    index: int
+    golden_id: str
+    decision: str
+    score: float | None
+    reasons: list[dict[str, Any]]
+    record_id: str
+    replay: bool = False
+    review_ids: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "ok": True, "golden_id": self.golden_id, "decision": self.decision,
+                "score": self.score, "reasons": self.reasons, "record_id": self.record_id, "replay": self.replay,
+                "review_ids": self.review_ids}
+
+
+class GraphError(Exception):
+    """An action the graph cannot take (unknown golden id, nothing to unmerge); `code` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:24]}"
+
+
+def record_links(customer: Customer) -> list[tuple[str, str]]:
+    """A record's links; one without any external id is linked by a fingerprint of its content,
+    so sending the same anonymous record twice still resolves to the same golden customer."""
+    links = sorted((system, str(native)) for system, native in customer.external_ids.items() if native)
+    if links:
+        return links
+    fingerprint = hashlib.sha256(dumps(customer.model_dump(mode="json")).encode()).hexdigest()
+    return [(ANONYMOUS, fingerprint)]
+
+
+# --------------------------------------------------------------------------------------------- resolve
+
+@dataclass(slots=True)
+class _Candidate:
+    record_id: str
+    golden_id: str
+    features: CustomerFeatures
+
+
+@dataclass(slots=True)
+class _Verdict:
+    """The evidence of one incoming record against one golden customer."""
+
+    golden_id: str
+    decision: int
+    score: float
+    record_id: str
+    reasons: list[dict[str, Any]]
+
+
+def resolve(database: Database, customers: Sequence[Customer], settings: MatchSettings) -> list[Resolution]:
+    now = datetime.now(timezone.utc)
+    features = [customer_features(c, email_provider_rules=settings.email_provider_rules) for c in customers]
+    links = [record_links(c) for c in customers]
+    with database.transaction() as connection:
+        known = _known_links(connection, [link for item in links for link in item])
+        answers: list[Resolution | None] = [None] * len(customers)
+        fresh: list[int] = []
+        first_in_batch: dict[tuple[str, str], int] = {}
+        for index, item_links in enumerate(links):
+            hit = next((known[link] for link in item_links if link in known), None)
+            if hit is not None:
+                answers[index] = _replay(index, hit)
+                continue
+            earlier = next((first_in_batch[link] for link in item_links if link in first_in_batch), None)
+            if earlier is None:
+                fresh.append(index)
+                for link in item_links:
+                    first_in_batch[link] = index
+            else:
+                answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
+        verdicts = _score_against_graph(connection, [features[i] for i in fresh], settings)
+        outcome = _decide_in_order(fresh, features, verdicts, settings)
+        _write(connection, database, customers, features, links, outcome, answers, now, settings)
+        for index, answer in enumerate(answers):
+            if answer is not None and not answer.record_id:  # the same record twice in one batch
+                earlier = next(first_in_batch[link] for link in links[index] if link in first_in_batch)
+                first = answers[earlier]
+                assert first is not None
+                answers[index] = Resolution(index, first.golden_id, first.decision, first.score, first.reasons,
+                                            first.record_id, replay=True)
+    return [answer for answer in answers if answer is not None]
+
+
+def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = {}
+    unique = list(dict.fromkeys(links))
+    for start in range(0, len(unique), _SQL_CHUNK):
+        chunk = unique[start:start + _SQL_CHUNK]
+        rows = connection.execute(
+            select(source_links.c.system, source_links.c.native_id, source_records.c.record_id,
+                   source_records.c.golden_id, source_records.c.decision, source_records.c.score,
+                   source_records.c.reasons)
+            .join(source_records, source_records.c.record_id == source_links.c.record_id)
+            .where(tuple_(source_links.c.system, source_links.c.native_id).in_(chunk))
+        )
+        for row in rows:
+            found[(row.system, row.native_id)] = row
+    return found
+
+
+def _replay(index: int, row: Any) -> Resolution:
+    return Resolution(index, row.golden_id, row.decision, row.score, loads(row.reasons), row.record_id, replay=True)
+
+
+def _candidates(connection: Connection, keys: list[str], settings: MatchSettings) -> dict[str, list[_Candidate]]:
+    """Records per blocking key, at most `max_block_size` per key (the newest): a key shared by
+    thousands (a shop's own address typed for walk-ins) must not flood the comparison."""
+    by_key: dict[str, list[_Candidate]] = defaultdict(list)
+    parsed: dict[str, CustomerFeatures] = {}
+    for start in range(0, len(keys), _SQL_CHUNK):
+        chunk = keys[start:start + _SQL_CHUNK]
+        ranked = (
+            select(keys_table.c.key, source_records.c.record_id, source_records.c.golden_id,
+                   source_records.c.features,
+                   func.row_number().over(partition_by=keys_table.c.key,
+                                          order_by=source_records.c.created_at.desc()).label("rank"))
+            .join(source_records, source_records.c.record_id == keys_table.c.record_id)
+            .where(keys_table.c.key.in_(chunk))
+            .subquery()
+        )
+        rows = connection.execute(select(ranked).where(ranked.c.rank <= settings.max_block_size))
+        for row in rows:
+            feature = parsed.get(row.record_id)
+            if feature is None:
+                feature = parsed[row.record_id] = CustomerFeatures.from_json(loads(row.features))
+            by_key[row.key].append(_Candidate(row.record_id, row.golden_id, feature))
+    return by_key
+
+
+def _score_against_graph(
+    connection: Connection, incoming: list[CustomerFeatures], settings: MatchSettings
+) -> list[dict[str, _Verdict]]:
+    """Per incoming record: the verdict against each candidate golden customer (its best record)."""
+    item_keys = [blocking_keys(f) for f in incoming]
+    by_key = _candidates(connection, sorted({k for keys in item_keys for k in keys}), settings)
+    pairs: list[tuple[int, _Candidate]] = []
+    for item, keys in enumerate(item_keys):
+        shared: dict[str, int] = defaultdict(int)
+        records: dict[str, _Candidate] = {}
+        for key in keys:
+            for candidate in by_key.get(key, ()):
+                shared[candidate.golden_id] += 1
+                records[candidate.record_id] = candidate
+        # Bounded: the golden customers sharing the most keys with the record are scored.
+        kept = set(sorted(shared, key=lambda g: -shared[g])[:settings.max_candidates])
+        pairs.extend((item, c) for c in records.values() if c.golden_id in kept)
+    verdicts: list[dict[str, _Verdict]] = [{} for _ in incoming]
+    if not pairs:
+        return verdicts
+    scores, decisions = judge_pairs([(incoming[i], c.features) for i, c in pairs], settings)
+    conflicts: set[tuple[int, str]] = set()
+    for k, (item, candidate) in enumerate(pairs):
+        if scores.vetoed[k] and scores.total[k] < settings.match_threshold:
+            conflicts.add((item, candidate.golden_id))
+        current = verdicts[item].get(candidate.golden_id)
+        if current is None or (decisions[k], scores.total[k]) > (current.decision, current.score):
+            verdicts[item][candidate.golden_id] = _Verdict(
+                candidate.golden_id, int(decisions[k]), float(scores.total[k]), candidate.record_id,
+                explain(scores, k, incoming[item], candidate.features, settings))
+    # A golden customer one of whose records conflicts with the new record is never merged automatically.
+    for item, golden_id in conflicts:
+        verdict = verdicts[item][golden_id]
+        if verdict.decision == MATCH:
+            verdict.decision = REVIEW
+            verdict.reasons.append({"field": "conflict", "comparison": "another record of this customer disagrees",
+                                    "blocks_automatic_merge": True, "contribution": 0.0})
+    return verdicts
+
+
+@dataclass(slots=True)
+class _Outcome:
+    index: int
+    golden_id: str
+    is_new_golden: bool
+    record_id: str
+    decision: int
+    best: _Verdict | None
+    reviews: list[_Verdict]
+
+
+def _decide_in_order(
+    fresh: list[int], features: list[CustomerFeatures], verdicts: list[dict[str, _Verdict]], settings: MatchSettings
+) -> list[_Outcome]:
+    """Decide each new record; records earlier in the same batch count as candidates too."""
+    outcomes: list[_Outcome] = []
+    batch_keys: dict[str, list[int]] = defaultdict(list)  # key → positions in `outcomes`
+    for position, index in enumerate(fresh):
+        item_verdicts = dict(verdicts[position])
+        keys = blocking_keys(features[index])
+        earlier = sorted({p for key in keys for p in batch_keys.get(key, ())})[-settings.max_candidates:]
+        if earlier:
+            scores, decisions = judge_pairs([(features[index], features[outcomes[p].index]) for p in earlier], settings)
+            for k, p in enumerate(earlier):
+                decision = int(decisions[k])
+                golden_id = outcomes[p].golden_id
+                current = item_verdicts.get(golden_id)
+                if current is None or (decision, scores.total[k]) > (current.decision, current.score):
+                    item_verdicts[golden_id] = _Verdict(
+                        golden_id, decision, float(scores.total[k]), outcomes[p].record_id,
+                        explain(scores, k, features[index], features[outcomes[p].index], settings))
+        ranked = sorted(item_verdicts.values(), key=lambda v: (v.decision, v.score), reverse=True)
+        best = ranked[0] if ranked else None
+        record_id = new_id("rec")
+        if best is not None and best.decision == MATCH:
+            golden_id, is_new = best.golden_id, False
+            others = [v for v in ranked[1:] if v.decision >= REVIEW]
+        else:
+            golden_id, is_new = new_id("gc"), True
+            others = [v for v in ranked if v.decision >= REVIEW]
+        outcomes.append(_Outcome(index, golden_id, is_new, record_id,
+                                 best.decision if best else NEW, best, others[:_MAX_REVIEWS_PER_RECORD]))
+        for key in keys:
+            batch_keys[key].append(position)
+    return outcomes
+
+
+def _write(
+    connection: Connection, database: Database, customers: Sequence[Customer], features: list[CustomerFeatures],
+    links: list[list[tuple[str, str]]], outcomes: list[_Outcome], answers: list[Resolution | None],
+    now: datetime, settings: MatchSettings,
+) -> None:
+    if not outcomes:
+        return
+    new_goldens = [o for o in outcomes if o.is_new_golden]
+    if new_goldens:
+        connection.execute(golden_customers.insert(), [
+            {"golden_id": o.golden_id, "status": "active", "merged_into": None, "record": "{}",
+             "created_at": now, "updated_at": now} for o in new_goldens])
+    record_rows = []
+    reasons_of: dict[str, list[dict[str, Any]]] = {}
+    for o in outcomes:
+        reasons = reasons_of[o.record_id] = o.best.reasons if o.best else []
+        record_rows.append({
+            "record_id": o.record_id, "golden_id": o.golden_id, "system": links[o.index][0][0],
+            "payload": dumps(customers[o.index].model_dump(mode="json")), "features": dumps(features[o.index].to_json()),
+            "decision": DECISIONS[o.decision], "score": round(o.best.score, 2) if o.best else None,
+            "reasons": dumps(reasons), "created_at": now,
+        })
+    connection.execute(source_records.insert(), record_rows)
+    link_rows = [{"system": s, "native_id": n, "record_id": o.record_id} for o in outcomes for s, n in links[o.index]]
+    inserted = set(connection.execute(
+        database.insert(source_links).on_conflict_do_nothing()
+        .returning(source_links.c.system, source_links.c.native_id), link_rows).all()) if link_rows else set()
+    # Another replica linked the same record between our read and our write: its record wins.
+    lost = [o for o in outcomes if not any(link in inserted for link in links[o.index])]
+    if lost:
+        _drop_lost(connection, lost, links, answers)
+        outcomes = [o for o in outcomes if o not in lost]
+    key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in blocking_keys(features[o.index])]
+    if key_rows:
+        connection.execute(keys_table.insert(), key_rows)
+    review_ids = _queue_reviews(connection, database, outcomes, now)
+    _refresh_golden_records(connection, {o.golden_id for o in outcomes}, settings, now)
+    for o in outcomes:
+        answers[o.index] = Resolution(
+            o.index, o.golden_id, DECISIONS[o.decision], round(o.best.score, 2) if o.best else None,
+            reasons_of[o.record_id], o.record_id, review_ids=review_ids.get(o.record_id, []))
+
+
+def _drop_lost(
+    connection: Connection, lost: list[_Outcome], links: list[list[tuple[str, str]]], answers: list[Resolution | None]
+) -> None:
+    record_ids = [o.record_id for o in lost]
+    connection.execute(source_records.delete().where(source_records.c.record_id.in_(record_ids)))
+    connection.execute(golden_customers.delete().where(
+        golden_customers.c.golden_id.in_([o.golden_id for o in lost if o.is_new_golden])))
+    winners = _known_links(connection, [link for o in lost for link in links[o.index]])
+    for o in lost:
+        hit = next(winners[link] for link in links[o.index] if link in winners)
+        answers[o.index] = _replay(o.index, hit)
+
+
+def _queue_reviews(
+    connection: Connection, database: Database, outcomes: list[_Outcome], now: datetime
+) -> dict[str, list[int]]:
+    proposals = [(o, v) for o in outcomes for v in o.reviews if v.golden_id != o.golden_id]
+    if not proposals:
+        return {}
+    rejected = _rejected_golden_pairs(connection, {g for o, v in proposals for g in (o.golden_id, v.golden_id)})
+    rows = [{"record_id": o.record_id, "candidate_record_id": v.record_id, "score": round(v.score, 2),
+             "reasons": dumps(v.reasons), "status": "open", "created_at": now}
+            for o, v in proposals if frozenset((o.golden_id, v.golden_id)) not in rejected]
+    if not rows:
+        return {}
+    created = connection.execute(
+        database.insert(review_items).on_conflict_do_nothing()
+        .returning(review_items.c.review_id, review_items.c.record_id), rows).all()
+    by_record: dict[str, list[int]] = defaultdict(list)
+    for review_id, record_id in created:
+        by_record[record_id].append(review_id)
+    return by_record
+
+
+def _rejected_golden_pairs(connection: Connection, golden_ids: set[str]) -> set[frozenset[str]]:
+    """Golden pairs a reviewer already declared different people (through any of their records)."""
+    left, right = source_records.alias("left_record"), source_records.alias("right_record")
+    rows = connection.execute(
+        select(left.c.golden_id, right.c.golden_id)
+        .select_from(not_a_match.join(left, left.c.record_id == not_a_match.c.record_a)
+                     .join(right, right.c.record_id == not_a_match.c.record_b))
+        .where(or_(left.c.golden_id.in_(golden_ids), right.c.golden_id.in_(golden_ids)))
+    )
+    return {frozenset(row) for row in rows}
+
+
+# ------------------------------------------------------------------------------------- golden records
+
+def _refresh_golden_records(
+    connection: Connection, golden_ids: Iterable[str], settings: MatchSettings, now: datetime
+) -> None:
+    golden_ids = list(golden_ids)
+    records: dict[str, list[SourceRecord]] = defaultdict(list)
+    for start in range(0, len(golden_ids), _SQL_CHUNK):
+        rows = connection.execute(
+            select(source_records.c.record_id, source_records.c.golden_id, source_records.c.system,
+                   source_records.c.payload, source_records.c.created_at)
+            .where(source_records.c.golden_id.in_(golden_ids[start:start + _SQL_CHUNK])))
+        for row in rows:
+            records[row.golden_id].append(SourceRecord(
+                row.record_id, row.system, Customer.model_validate(loads(row.payload)), _aware(row.created_at)))
+    updates = [{"g": g, "record": dumps(build_golden_record(records[g], settings).model_dump(mode="json")),
+                "updated_at": now} for g in golden_ids]
+    if updates:
+        connection.execute(
+            update(golden_customers).where(golden_customers.c.golden_id == bindparam("g"))
+            .values(record=bindparam("record"), updated_at=bindparam("updated_at")), updates)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def current_golden_id(connection: Connection, golden_id: str) -> str | None:
+    """Follow `merged_into` to the golden customer that holds the records today."""
+    seen = set()
+    while golden_id not in seen:
+        seen.add(golden_id)
+        row = connection.execute(select(golden_customers.c.status, golden_customers.c.merged_into)
+                                 .where(golden_customers.c.golden_id == golden_id)).first()
+        if row is None:
+            return None
+        if row.status != "merged" or not row.merged_into:
+            return golden_id
+        golden_id = row.merged_into
+    return None
+
+
+def get_customer(database: Database, golden_id: str) -> dict[str, Any] | None:
+    """The golden record, its links (system + native id per source record) and its merge history.
+    A merged id answers with the golden customer that absorbed it (`requested_id` says which)."""
+    with database.connect() as connection:
+        current = current_golden_id(connection, golden_id)
+        if current is None:
+            return None
+        golden = connection.execute(select(golden_customers).where(golden_customers.c.golden_id == current)).one()
+        records = connection.execute(
+            select(source_records.c.record_id, source_records.c.system, source_records.c.created_at,
+                   source_records.c.decision, source_records.c.score)
+            .where(source_records.c.golden_id == current).order_by(source_records.c.created_at,
+                                                                   source_records.c.record_id)).all()
+        link_rows = connection.execute(
+            select(source_links).where(source_links.c.record_id.in_([r.record_id for r in records]))
+            .order_by(source_links.c.system, source_links.c.native_id)).all()
+        history = connection.execute(
+            select(merges).where(or_(merges.c.golden_id == current, merges.c.absorbed_golden_id == current))
+            .order_by(merges.c.merge_id)).all()
+    links_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for link in link_rows:
+        links_of[link.record_id].append({"system": link.system, "native_id": link.native_id})
+    return {
+        "golden_id": current,
+        "requested_id": golden_id,
+        "status": golden.status,
+        "created_at": _aware(golden.created_at).isoformat(),
+        "record": loads(golden.record),
+        "links": [link | {"record_id": r.record_id} for r in records for link in links_of[r.record_id]],
+        "records": [{"record_id": r.record_id, "system": r.system, "created_at": _aware(r.created_at).isoformat(),
+                     "decision": r.decision, "score": r.score, "links": links_of[r.record_id]} for r in records],
+        "history": [_merge_json(m) for m in history],
+    }
+
+
+def _merge_json(row: Any) -> dict[str, Any]:
+    return {
+        "merge_id": row.merge_id, "golden_id": row.golden_id, "absorbed_golden_id": row.absorbed_golden_id,
+        "record_ids": loads(row.record_ids), "actor": row.actor, "reason": row.reason, "score": row.score,
+        "reasons": loads(row.reasons), "merged_at": _aware(row.created_at).isoformat(),
+        "undone_at": _aware(row.undone_at).isoformat() if row.undone_at else None, "undone_by": row.undone_by,
+    }
+
+
+# ------------------------------------------------------------------------------------ merge / unmerge
+
+def merge_goldens(
+    connection: Connection, survivor: str, absorbed: str, *, actor: str, reason: str, score: float | None,
+    reasons: list[dict[str, Any]], settings: MatchSettings, now: datetime,
+) -> int:
+    moved = sorted(connection.scalars(select(source_records.c.record_id)
+                                      .where(source_records.c.golden_id == absorbed)))
+    connection.execute(update(source_records).where(source_records.c.golden_id == absorbed).values(golden_id=survivor))
+    connection.execute(update(golden_customers).where(golden_customers.c.golden_id == absorbed)
+                       .values(status="merged", merged_into=survivor, updated_at=now))
+    merge_id = connection.execute(merges.insert().values(
+        golden_id=survivor, absorbed_golden_id=absorbed, record_ids=dumps(moved), actor=actor, reason=reason,
+        score=score, reasons=dumps(reasons), created_at=now).returning(merges.c.merge_id)).scalar_one()
+    _refresh_golden_records(connection, [survivor], settings, now)
+    return int(merge_id)
+
+
+def unmerge(
+    database: Database, golden_id: str, merge_id: int | None, *, actor: str, settings: MatchSettings
+) -> dict[str, Any]:
+    """Split a golden customer back into the state before one of its merges.
+
+    The records that merge moved go back to the golden customer they came from. Records linked
+    to the survivor after that merge are scored against both sides and stay with the side they
+    match better; records that later merges brought in stay where they are. Nothing is deleted.
+    """
+    now = datetime.now(timezone.utc)
+    with database.transaction() as connection:
+        current = current_golden_id(connection, golden_id)
+        if current is None:
+            raise GraphError("identity.unknown_golden_id", f"No golden customer '{golden_id}'")
+        active = connection.execute(
+            select(merges).where(merges.c.undone_at.is_(None)).order_by(merges.c.merge_id.desc())).all()
+        mine = [m for m in active if current_golden_id(connection, m.golden_id) == current]
+        chosen = next((m for m in mine if merge_id is None or m.merge_id == merge_id), None)
+        if chosen is None:
+            what = f"merge {merge_id}" if merge_id is not None else "any merge"
+            raise GraphError("identity.nothing_to_unmerge", f"Golden customer '{current}' has no active {what}")
+        moved = set(loads(chosen.record_ids))
+        later_merged = {r for m in mine if m.merge_id > chosen.merge_id for r in loads(m.record_ids)}
+        remaining = connection.execute(
+            select(source_records.c.record_id, source_records.c.created_at, source_records.c.features)
+            .where(source_records.c.golden_id == current)).all()
+        side_b = [r for r in remaining if r.record_id in moved]
+        side_a = [r for r in remaining if r.record_id not in moved]
+        since = [r for r in side_a if _aware(r.created_at) > _aware(chosen.created_at) and r.record_id not in later_merged]
+        stay_a = [r for r in side_a if r not in since]
+        follow_b = _better_side(since, stay_a, side_b, settings)
+        back = sorted({r.record_id for r in side_b} | set(follow_b))
+        if back:
+            connection.execute(update(source_records).where(source_records.c.record_id.in_(back))
+                               .values(golden_id=chosen.absorbed_golden_id))
+        connection.execute(update(golden_customers).where(golden_customers.c.golden_id == chosen.absorbed_golden_id)
+                           .values(status="active", merged_into=None, updated_at=now))
+        connection.execute(update(merges).where(merges.c.merge_id == chosen.merge_id)
+                           .values(undone_at=now, undone_by=actor))
+        _refresh_golden_records(connection, [current, chosen.absorbed_golden_id], settings, now)
+    return {"golden_id": current, "restored_golden_id": chosen.absorbed_golden_id, "merge_id": chosen.merge_id,
+            "moved_back": sorted(moved & {r.record_id for r in side_b}), "followed": sorted(follow_b)}
+
+
+def _better_side(since: list[Any], side_a: list[Any], side_b: list[Any], settings: MatchSettings) -> list[str]:
+    """Records linked after the merge: those that match the restored side better go with it."""
+    if not since or not side_b:
+        return []
+    features = {r.record_id: CustomerFeatures.from_json(loads(r.features)) for r in [*since, *side_a, *side_b]}
+    pairs = [(s.record_id, other.record_id, side) for s in since
+             for side, others in (("a", side_a), ("b", side_b)) for other in others]
+    scores, _ = judge_pairs([(features[s], features[o]) for s, o, _ in pairs], settings)
+    best: dict[tuple[str, str], float] = defaultdict(lambda: -np.inf)
+    for k, (s, _o, side) in enumerate(pairs):
+        best[(s, side)] = max(best[(s, side)], float(scores.total[k]))
+    return [s.record_id for s in since if best[(s.record_id, "b")] > best[(s.record_id, "a")]]
+
+
+# --------------------------------------------------------------------------------------- review queue
+
+def list_reviews(database: Database, status: str = "open", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    left, right = source_records.alias("left_record"), source_records.alias("right_record")
+    with database.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(review_items).where(review_items.c.status == status))
+        rows = connection.execute(
+            select(review_items, left.c.golden_id.label("golden_id"), right.c.golden_id.label("candidate_golden_id"),
+                   left.c.payload.label("record"), right.c.payload.label("candidate_record"))
+            .join(left, left.c.record_id == review_items.c.record_id)
+            .join(right, right.c.record_id == review_items.c.candidate_record_id)
+            .where(review_items.c.status == status).order_by(review_items.c.review_id).limit(limit).offset(offset)
+        ).all()
+    return {"reviews": [_review_json(r) for r in rows], "total": total}
+
+
+def _review_json(row: Any) -> dict[str, Any]:
+    return {
+        "review_id": row.review_id, "status": row.status, "score": row.score, "reasons": loads(row.reasons),
+        "record_id": row.record_id, "golden_id": row.golden_id, "record": loads(row.record),
+        "candidate_record_id": row.candidate_record_id, "candidate_golden_id": row.candidate_golden_id,
+        "candidate_record": loads(row.candidate_record), "created_at": _aware(row.created_at).isoformat(),
+        "decided_at": _aware(row.decided_at).isoformat() if row.decided_at else None, "decided_by": row.decided_by,
+        "merge_id": row.merge_id,
+    }
+
+
+def _open_review(connection: Connection, review_id: int) -> Any:
+    row = connection.execute(select(review_items).where(review_items.c.review_id == review_id)).first()
+    if row is None:
+        raise GraphError("identity.unknown_review", f"No review item {review_id}")
+    if row.status != "open":
+        raise GraphError("identity.review_not_open", f"Review item {review_id} is {row.status}, not open")
+    return row
+
+
+def _golden_of(connection: Connection, record_id: str) -> str:
+    return connection.scalar(select(source_records.c.golden_id).where(source_records.c.record_id == record_id))
+
+
+def approve_review(database: Database, review_id: int, *, actor: str, settings: MatchSettings) -> dict[str, Any]:
+    """Approve = merge: the record's golden customer joins the candidate's (the older one survives)."""
+    now = datetime.now(timezone.utc)
+    with database.transaction() as connection:
+        row = _open_review(connection, review_id)
+        absorbed, survivor = _golden_of(connection, row.record_id), _golden_of(connection, row.candidate_record_id)
+        merge_id = None
+        if absorbed != survivor:
+            merge_id = merge_goldens(connection, survivor, absorbed, actor=actor, reason="review", score=row.score,
+                                     reasons=loads(row.reasons), settings=settings, now=now)
+        connection.execute(update(review_items).where(review_items.c.review_id == review_id)
+                           .values(status="approved", decided_at=now, decided_by=actor, merge_id=merge_id))
+    return {"review_id": review_id, "status": "approved", "golden_id": survivor, "merge_id": merge_id}
+
+
+def reject_review(database: Database, review_id: int, *, actor: str) -> dict[str, Any]:
+    """Reject = remember the pair as different people, so it is never proposed again."""
+    now = datetime.now(timezone.utc)
+    with database.transaction() as connection:
+        row = _open_review(connection, review_id)
+        a, b = sorted((row.record_id, row.candidate_record_id))
+        connection.execute(database.insert(not_a_match).values(record_a=a, record_b=b, decided_by=actor,
+                                                               created_at=now).on_conflict_do_nothing())
+        connection.execute(update(review_items).where(review_items.c.review_id == review_id)
+                           .values(status="rejected", decided_at=now, decided_by=actor))
+    return {"review_id": review_id, "status": "rejected"}
+

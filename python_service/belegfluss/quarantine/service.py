@@ -1,0 +1,103 @@
+"""Adding tickets from workflows, resolving them, and retrying them through the original path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..sources import map_payload
+from ..sources.errors import MappingError
+from ..store import quarantine as quarantine_store
+from ..store.database import Database
+from ..validation.pipeline import ProfileLookup, validate_events
+
+# The n8n node attaches its findings to an invalid item under this key; the ticket keeps them as
+# errors and stores the payload without them, so the same item quarantined twice is one ticket.
+NODE_ANNOTATION = "belegfluss"
+
+
+class TicketRequest(BaseModel):
+    source: str = "n8n"
+    stage: str = "workflow"
+    payload: Any
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+    reason: str = ""
+    event_id: str | None = None
+    workflow: str | None = None
+    node: str | None = None
+    execution_id: str | None = None
+
+
+class ResolveRequest(BaseModel):
+    id: str
+    resolution: str = Field(min_length=1, max_length=100)
+    note: str | None = None
+
+
+def add_from_requests(database: Database, requests: list[TicketRequest]) -> list[dict[str, Any]]:
+    new_tickets = []
+    for request in requests:
+        payload, errors = request.payload, list(request.errors)
+        if isinstance(payload, dict) and isinstance(payload.get(NODE_ANNOTATION), dict):
+            payload = {key: value for key, value in payload.items() if key != NODE_ANNOTATION}
+            errors = errors or list(request.payload[NODE_ANNOTATION].get("errors") or [])
+        new_tickets.append(quarantine_store.NewTicket(
+            stage=request.stage, source=request.source, payload=payload, errors=errors, reason=request.reason,
+            event_id=request.event_id, workflow=request.workflow, node=request.node,
+            execution_id=request.execution_id,
+        ))
+    created = quarantine_store.add_tickets(database, new_tickets)
+    return [{"index": i, "ok": True, "ticket_id": ticket_id, "created": was_created}
+            for i, (ticket_id, was_created) in enumerate(created)]
+
+
+def resolve(database: Database, requests: list[ResolveRequest]) -> list[dict[str, Any]]:
+    answers = []
+    for index, request in enumerate(requests):
+        ticket = quarantine_store.resolve_ticket(database, request.id, request.resolution, request.note)
+        if ticket is None:
+            answers.append({"index": index, "ok": False, "errors": [{
+                "code": "quarantine.unknown_ticket", "path": "$.id", "value": request.id,
+                "message": f"No quarantine ticket '{request.id}'"}]})
+        else:
+            answers.append({"index": index, "ok": True, "ticket": ticket})
+    return answers
+
+
+class NotRetryable(ValueError):
+    pass
+
+
+def retry(database: Database, ticket: dict[str, Any], payload: Any, profile_for: ProfileLookup) -> dict[str, Any]:
+    """Run a (corrected) payload through the path it failed on: map for POS payloads, then validate.
+
+    Success stores the event and closes the ticket as `retried`; failure keeps it open with the new
+    errors and records the attempt.
+    """
+    if ticket["stage"] not in ("map", "validate"):
+        raise NotRetryable(
+            f"ticket {ticket['id']} failed in stage '{ticket['stage']}', which the sidecar cannot replay; "
+            f"re-run the workflow or resolve the ticket")
+    payload = ticket["payload"] if payload is None else payload
+    errors: list[dict[str, Any]] = []
+    event_payload: Any = payload
+    if ticket["stage"] == "map":
+        try:
+            event_payload = map_payload(ticket["source"], payload).model_dump(mode="json")
+        except MappingError as exc:
+            errors = [error.model_dump() for error in exc.errors]
+    answer: dict[str, Any] = {}
+    if not errors:
+        [result] = validate_events(database, [event_payload], profile_for, store=True, quarantine=False,
+                                   source=ticket["source"])
+        errors = [error.model_dump() for error in result.errors]
+        answer = result.as_json()
+    attempt = {"ok": not errors, "errors": errors}
+    if errors:
+        quarantine_store.record_attempt(database, ticket["id"], attempt, errors=errors, payload=payload)
+        return {"ok": False, "errors": errors, "ticket": quarantine_store.get_ticket(database, ticket["id"])}
+    quarantine_store.record_attempt(database, ticket["id"], attempt, payload=payload)
+    closed = quarantine_store.resolve_ticket(database, ticket["id"], "retried", None, status="retried")
+    return {"ok": True, "event_id": answer.get("event_id"), "stored": answer.get("stored"),
+            "warnings": answer.get("warnings", []), "event": event_payload, "ticket": closed}

@@ -1,0 +1,105 @@
+"""Tables of the identity graph: golden customers, their source records and links, blocking keys,
+merge history, the review queue and remembered not-a-match pairs.
+
+Uniqueness lives in the schema (a system's native id links one record; a review pair is queued
+once; a not-a-match pair is kept once), and writers use `INSERT … ON CONFLICT DO NOTHING`, so two
+replicas resolving the same record at the same moment cannot create it twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, DateTime, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Table, Text, UniqueConstraint,
+)
+
+from .database import metadata
+
+golden_customers = Table(
+    "identity_golden_customers",
+    metadata,
+    Column("golden_id", String(40), primary_key=True),
+    Column("status", String(16), nullable=False, default="active"),  # active | merged
+    Column("merged_into", String(40)),
+    Column("record", Text, nullable=False),  # the survivorship result, JSON
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+source_records = Table(
+    "identity_source_records",
+    metadata,
+    Column("record_id", String(40), primary_key=True),
+    Column("golden_id", String(40), ForeignKey("identity_golden_customers.golden_id"), nullable=False),
+    Column("system", String(64), nullable=False),  # the system of the record's first link
+    Column("payload", Text, nullable=False),  # the Customer as received
+    Column("features", Text, nullable=False),  # normalised once, reused for every later comparison
+    Column("decision", String(16), nullable=False),  # the answer given when it was first resolved
+    Column("score", Float),
+    Column("reasons", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_identity_records_golden", source_records.c.golden_id)
+
+source_links = Table(
+    "identity_source_links",
+    metadata,
+    Column("system", String(64), nullable=False),
+    Column("native_id", String(200), nullable=False),
+    Column("record_id", String(40), ForeignKey("identity_source_records.record_id"), nullable=False),
+    PrimaryKeyConstraint("system", "native_id", name="pk_identity_source_links"),
+)
+Index("ix_identity_links_record", source_links.c.record_id)
+
+blocking_keys = Table(
+    "identity_blocking_keys",
+    metadata,
+    Column("key", String(300), nullable=False),
+    Column("record_id", String(40), ForeignKey("identity_source_records.record_id"), nullable=False),
+    PrimaryKeyConstraint("key", "record_id", name="pk_identity_blocking_keys"),
+)
+
+merges = Table(
+    "identity_merges",
+    metadata,
+    Column("merge_id", Integer, primary_key=True, autoincrement=True),
+    Column("golden_id", String(40), nullable=False),  # the survivor
+    Column("absorbed_golden_id", String(40), nullable=False),
+    Column("record_ids", Text, nullable=False),  # JSON list: the records moved from the absorbed golden
+    Column("actor", String(200), nullable=False),  # "automatic" or the reviewer's key id / name
+    Column("reason", String(32), nullable=False),  # automatic | review
+    Column("score", Float),
+    Column("reasons", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", String(200)),
+)
+Index("ix_identity_merges_golden", merges.c.golden_id)
+Index("ix_identity_merges_absorbed", merges.c.absorbed_golden_id)
+
+review_items = Table(
+    "identity_review_items",
+    metadata,
+    Column("review_id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(40), nullable=False),  # the record that raised the question
+    Column("candidate_record_id", String(40), nullable=False),  # its best partner in the other golden
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="open"),  # open | approved | rejected
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(200)),
+    Column("merge_id", Integer),
+    UniqueConstraint("record_id", "candidate_record_id", name="uq_identity_review_pair"),
+)
+Index("ix_identity_review_status", review_items.c.status, review_items.c.review_id)
+
+not_a_match = Table(
+    "identity_not_a_match",
+    metadata,
+    Column("record_a", String(40), nullable=False),  # the smaller id of the pair
+    Column("record_b", String(40), nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("record_a", "record_b", name="pk_identity_not_a_match"),
+)
+Index("ix_identity_not_a_match_b", not_a_match.c.record_b)

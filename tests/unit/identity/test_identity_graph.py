@@ -1,0 +1,161 @@
+"""The identity graph on SQLite and PostgreSQL: resolve, review, merge and unmerge."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from belegfluss.identity import graph
+from belegfluss.identity.settings import MatchSettings
+from belegfluss.model.customer import Consent, Customer, PostalAddress
+
+SETTINGS = MatchSettings()
+HOME = PostalAddress(street="Lindenstraße", house_number="12", postcode="50674", city="Köln")
+
+
+def customer(system: str, native_id: str, **fields) -> Customer:
+    return Customer(external_ids={system: native_id}, **fields)
+
+
+def resolve_one(database, record: Customer):
+    (answer,) = graph.resolve(database, [record], SETTINGS)
+    return answer
+
+
+def state(database, golden_id):
+    """What a user sees of a golden customer, without the bookkeeping timestamps of the view."""
+    view = graph.get_customer(database, golden_id)
+    return {"golden_id": view["golden_id"], "status": view["status"], "record": view["record"],
+            "links": view["links"]}
+
+
+def test_resolving_the_same_record_twice_gives_the_same_golden_id(database):
+    anna = customer("sumup", "c-1", first_name="Anna", last_name="Schulz", emails=["anna@schulz.de"])
+    first = resolve_one(database, anna)
+    again = resolve_one(database, anna)
+    assert first.decision == "new" and not first.replay
+    assert again.golden_id == first.golden_id and again.record_id == first.record_id
+    assert again.replay and again.decision == "new"
+
+
+def test_a_record_without_any_id_is_recognised_by_its_content(database):
+    walk_in = Customer(first_name="Eva", last_name="Klein", phones=["0171 2345678"])
+    assert resolve_one(database, walk_in).golden_id == resolve_one(database, walk_in).golden_id
+
+
+def test_the_same_person_from_the_shop_and_the_crm_becomes_one_golden_customer(database):
+    shop = resolve_one(database, customer("sumup", "c-7", first_name="Jürgen", last_name="Müller",
+                                          phones=["0221 1234567"], address=HOME))
+    crm = resolve_one(database, customer("hubspot", "901", first_name="Juergen", last_name="Mueller",
+                                         phones=["+49 221 1234567"], emails=["j.mueller@web.de"]))
+    assert crm.decision == "match" and crm.golden_id == shop.golden_id
+    assert any(r["field"] == "phone" and r["comparison"] == "exact" for r in crm.reasons)
+    view = graph.get_customer(database, shop.golden_id)
+    assert {(link["system"], link["native_id"]) for link in view["links"]} == {("sumup", "c-7"), ("hubspot", "901")}
+    # Survivorship: the CRM is the preferred source for names; the address comes from the shop record.
+    assert view["record"]["first_name"] == "Juergen"
+    assert view["record"]["address"]["street"] == "Lindenstraße"
+    assert view["record"]["email"] == "j.mueller@web.de"
+
+
+def test_two_copies_of_one_person_in_one_batch_share_a_golden_customer(database):
+    a = customer("sumup", "1", first_name="Lena", last_name="Becker", emails=["lena.becker@gmx.de"])
+    b = customer("shopify", "2", first_name="Lena", last_name="Becker", emails=["LENA.BECKER@gmx.de"])
+    first, second = graph.resolve(database, [a, b], SETTINGS)
+    assert second.decision == "match" and second.golden_id == first.golden_id
+
+
+def twins(database):
+    family = {"address": HOME, "emails": ["familie.becker@t-online.de"]}
+    lena = resolve_one(database, customer("sumup", "lena", first_name="Lena", last_name="Becker", **family))
+    lara = resolve_one(database, customer("sumup", "lara", first_name="Lara", last_name="Becker", **family))
+    return lena, lara
+
+
+def test_twins_sharing_a_family_email_are_queued_for_review(database):
+    lena, lara = twins(database)
+    assert lara.decision == "review" and lara.golden_id != lena.golden_id
+    queue = graph.list_reviews(database)
+    assert queue["total"] == 1
+    item = queue["reviews"][0]
+    assert (item["golden_id"], item["candidate_golden_id"]) == (lara.golden_id, lena.golden_id)
+    assert item["review_id"] in lara.review_ids
+
+
+def test_rejecting_a_review_remembers_the_pair_and_does_not_propose_it_again(database):
+    lena, lara = twins(database)
+    review_id = graph.list_reviews(database)["reviews"][0]["review_id"]
+    assert graph.reject_review(database, review_id, actor="ops@shop")["status"] == "rejected"
+    assert graph.list_reviews(database)["total"] == 0
+    # Lara's newsletter sign-up matches her own record and is again similar to Lena: no new question.
+    again = resolve_one(database, customer("hubspot", "lara-crm", first_name="Lara", last_name="Becker",
+                                           emails=["familie.becker@t-online.de"], address=HOME,
+                                           phones=["0221 555"]))
+    assert graph.list_reviews(database)["total"] == 0 or all(
+        {r["golden_id"], r["candidate_golden_id"]} != {lena.golden_id, lara.golden_id}
+        for r in graph.list_reviews(database)["reviews"])
+    assert again.golden_id in (lara.golden_id, graph.get_customer(database, lara.golden_id)["golden_id"])
+    with pytest.raises(graph.GraphError) as not_open:
+        graph.reject_review(database, review_id, actor="ops@shop")
+    assert not_open.value.code == "identity.review_not_open"
+
+
+def test_approving_a_review_merges_and_records_who_why_and_which_records(database):
+    lena, lara = twins(database)
+    review_id = graph.list_reviews(database)["reviews"][0]["review_id"]
+    approved = graph.approve_review(database, review_id, actor="ops@shop", settings=SETTINGS)
+    assert approved["golden_id"] == lena.golden_id
+    merged = graph.get_customer(database, lara.golden_id)
+    assert merged["golden_id"] == lena.golden_id and merged["requested_id"] == lara.golden_id
+    (history,) = merged["history"]
+    assert history["actor"] == "ops@shop" and history["reason"] == "review"
+    assert history["record_ids"] == [lara.record_id] and history["absorbed_golden_id"] == lara.golden_id
+    assert history["score"] == lara.score and history["reasons"]
+    assert len(merged["links"]) == 2
+
+
+def test_unmerge_restores_the_state_before_the_merge_exactly(database):
+    lena, lara = twins(database)
+    before = (state(database, lena.golden_id), state(database, lara.golden_id))
+    review_id = graph.list_reviews(database)["reviews"][0]["review_id"]
+    merge_id = graph.approve_review(database, review_id, actor="ops@shop", settings=SETTINGS)["merge_id"]
+    undone = graph.unmerge(database, lena.golden_id, merge_id, actor="ops@shop", settings=SETTINGS)
+    assert undone["restored_golden_id"] == lara.golden_id and undone["moved_back"] == [lara.record_id]
+    after = (state(database, lena.golden_id), state(database, lara.golden_id))
+    assert after == before
+    history = graph.get_customer(database, lena.golden_id)["history"]
+    assert history[0]["undone_by"] == "ops@shop", "the merge stays in the history, marked as undone"
+    with pytest.raises(graph.GraphError):
+        graph.unmerge(database, lena.golden_id, merge_id, actor="ops@shop", settings=SETTINGS)
+
+
+def test_unmerge_keeps_records_linked_since_the_merge_on_the_side_they_belong_to(database):
+    lena, lara = twins(database)
+    review_id = graph.list_reviews(database)["reviews"][0]["review_id"]
+    merge_id = graph.approve_review(database, review_id, actor="ops@shop", settings=SETTINGS)["merge_id"]
+    # After the (wrong) merge, Lara's loyalty sign-up is linked to the merged customer …
+    lara_card = resolve_one(database, customer("shopify", "l-9", first_name="Lara", last_name="Becker",
+                                               emails=["familie.becker@t-online.de", "lara.b@gmx.de"],
+                                               address=HOME, loyalty_ids=["L-777"]))
+    lena_shop = resolve_one(database, customer("shopify", "l-10", first_name="Lena", last_name="Becker",
+                                               emails=["familie.becker@t-online.de"], address=HOME))
+    assert lara_card.golden_id == lena_shop.golden_id == lena.golden_id, "both were linked to the merged customer"
+    undone = graph.unmerge(database, lena.golden_id, merge_id, actor="ops@shop", settings=SETTINGS)
+    assert undone["followed"] == [lara_card.record_id]
+    lara_side = {link["native_id"] for link in graph.get_customer(database, lara.golden_id)["links"]}
+    lena_side = {link["native_id"] for link in graph.get_customer(database, lena.golden_id)["links"]}
+    assert lara_side == {"lara", "l-9"}, "Lara's later record follows Lara"
+    assert lena_side == {"lena", "l-10"}, "Lena's later record stays with Lena"
+
+
+def test_consent_opt_out_anywhere_wins_per_purpose(database):
+    at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    later = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    shop = resolve_one(database, customer(
+        "sumup", "k1", first_name="Eva", last_name="Klein", emails=["eva@klein.de"],
+        consents=[Consent(purpose="marketing", granted=False, timestamp=at, source="sumup"),
+                  Consent(purpose="newsletter", granted=True, timestamp=at, source="sumup")]))
+    resolve_one(database, customer(
+        "hubspot", "k2", first_name="Eva", last_name="Klein", emails=["eva@klein.de"],
+        consents=[Consent(purpose="marketing", granted=True, timestamp=later, source="hubspot")]))
+    consents = {c["purpose"]: c["granted"] for c in graph.get_customer(database, shop.golden_id)["record"]["consents"]}
+    assert consents == {"marketing": False, "newsletter": True}
