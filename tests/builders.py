@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 _numbers = itertools.count(1000)
@@ -48,3 +50,12 @@ def refund_of(original: dict[str, Any], amount: str | None = None, **overrides: 
     )
     event.update(overrides)
     return event
+
+
+TSE_VECTORS_FILE = Path(__file__).parent / "fixtures" / "tse" / "vectors.json"
+
+
+def tse_vectors() -> list[dict[str, Any]]:
+    """Genuine TSE transaction logs signed by BSI's TSE simulator, plus one tampered copy
+    (provenance in tests/fixtures/tse/README.md)."""
+    return json.loads(TSE_VECTORS_FILE.read_text())["vectors"]

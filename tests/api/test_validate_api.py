@@ -3,17 +3,13 @@ conflicts into quarantine, refunds against their sale, TSE counters, receipt gap
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
-from tests.builders import refund_of, sale
+from tests.builders import refund_of, sale, tse_vectors
 from tests.conftest import Sidecar
 
-VECTORS = json.loads((Path(__file__).resolve().parents[3] / "shared" / "reference" / "tse_vectors"
-                      / "vectors.json").read_text())["vectors"]
+VECTORS = tse_vectors()
 
 
 def validate(sidecar: Sidecar, *events: dict, **options: object) -> list[dict]:

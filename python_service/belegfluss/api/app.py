@@ -15,9 +15,9 @@ from ..store.keys import create_key
 from .deps import KeyCache, require_key
 from .errors import install_error_handlers
 from .responses import JsonResponse
-from .routers import auth, events, health, profiles, quarantine
+from .routers import accounting, auth, events, health, profiles, quarantine
 
-PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router)
+PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router, accounting.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import demo, events, keys, serve
+from . import accounting, demo, events, keys, serve
 
-COMMAND_MODULES = (serve, events, keys, demo)
+COMMAND_MODULES = (serve, events, keys, demo, accounting)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -93,7 +93,7 @@ class PayloadReader:
         self, obj: Mapping[str, Any], key: str, path: str, required: bool = True
     ) -> list[Mapping[str, Any]]:
         """A list of objects; elements that are not objects are reported and skipped."""
-        found = []
+        found: list[Mapping[str, Any]] = []
         for index, element in enumerate(self.items(obj, key, path, required)):
             if isinstance(element, dict):
                 found.append(element)

@@ -15,11 +15,8 @@ from belegfluss.model import EVENT_ADAPTER, Sale, ZReport
 
 from .errors import MappingError, schema_errors
 
-_UNION_TAGS = frozenset({"sale", "z_report"})
-
-
 def map_canonical(payload: Any) -> Sale | ZReport:
     try:
         return EVENT_ADAPTER.validate_python(payload)
     except ValidationError as exc:
-        raise MappingError(schema_errors(exc, skip_first=_UNION_TAGS)) from None
+        raise MappingError(schema_errors(exc)) from None

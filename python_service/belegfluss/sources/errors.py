@@ -16,10 +16,7 @@ Codes are stable strings clients switch on:
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-from pydantic_core import to_jsonable_python
-
-from belegfluss.model import ItemError, json_path
+from belegfluss.model.errors import ItemError, schema_errors
 
 SOURCE_UNKNOWN = "source.unknown"
 INVALID_PAYLOAD = "mapping.invalid_payload"
@@ -27,7 +24,6 @@ INVALID_AMOUNT = "mapping.invalid_amount"
 INVALID_VALUE = "mapping.invalid_value"
 INVALID_TIMESTAMP = "mapping.invalid_timestamp"
 CURRENCY_MISMATCH = "mapping.currency_mismatch"
-SCHEMA_PREFIX = "schema."
 
 # Per source: prefixed with the source name, e.g. "sumup.missing_field".
 MISSING_FIELD = "missing_field"
@@ -44,24 +40,4 @@ class MappingError(ValueError):
         super().__init__("; ".join(f"{error.code} at {error.path}: {error.message}" for error in errors))
 
 
-def schema_errors(exc: ValidationError, skip_first: frozenset[str] = frozenset()) -> list[ItemError]:
-    """Pydantic's complaints about a canonical event, as item errors (path into the event).
-
-    `skip_first`: tags a tagged union puts in front of the location ("sale", "z_report").
-    """
-    errors = []
-    for detail in exc.errors(include_url=False):
-        kind = detail["type"]
-        location = detail["loc"]
-        if location and location[0] in skip_first:
-            location = location[1:]
-        errors.append(
-            ItemError(
-                code=SCHEMA_PREFIX + kind,
-                path=json_path(location),
-                message=detail["msg"],
-                # A missing field's "input" is its parent object: not the offending value.
-                value=None if kind == "missing" else to_jsonable_python(detail.get("input"), fallback=str),
-            )
-        )
-    return errors
+__all__ = ["MappingError", "schema_errors"]

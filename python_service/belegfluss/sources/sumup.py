@@ -161,7 +161,7 @@ def _identity(
 def _transactions(reader: PayloadReader, payload: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     if "transactions" not in payload:
         return [("$", payload)]
-    parts = []
+    parts: list[tuple[str, Mapping[str, Any]]] = []
     for index, part in enumerate(reader.items(payload, "transactions", "$")):
         path = f"$.transactions[{index}]"
         if isinstance(part, dict):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Column, Connection, DateTime, Integer, Table, select
 
-from . import events, keys, quarantine  # noqa: F401 - registers their tables on the metadata
+from . import bookings, events, keys, quarantine  # noqa: F401 - registers their tables on the metadata
 from .database import Database, metadata
 
 schema_version = Table(

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..model import EVENT_ADAPTER, ItemError, Sale, ZReport
+from ..model.errors import schema_errors
 from ..profiles.model import LocationProfile
 from ..store import events as event_store
 from ..store import quarantine as quarantine_store
@@ -57,20 +58,6 @@ class ValidationResult:
         if self.ticket_id:
             answer["ticket_id"] = self.ticket_id
         return answer
-
-
-def schema_errors(exc: ValidationError, root: str = "$") -> list[ItemError]:
-    errors = []
-    for error in exc.errors(include_url=False):
-        location = [part for part in error["loc"] if part not in ("sale", "z_report")]
-        path = root + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
-        value = error.get("input")
-        errors.append(ItemError(
-            code=codes.SCHEMA_PREFIX + error["type"], path=path,
-            value=value if isinstance(value, (str, int, float, bool, type(None))) else None,
-            message=f"{'.'.join(str(p) for p in location) or 'event'}: {error['msg']}",
-        ))
-    return errors
 
 
 def parse_event(item: Any) -> tuple[Sale | ZReport | None, list[ItemError]]:

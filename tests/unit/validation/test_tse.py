@@ -1,20 +1,18 @@
-"""TSE signatures checked against genuine logs signed by BSI's TSE simulator (shared/reference)."""
+"""TSE signatures checked against genuine logs signed by BSI's TSE simulator (tests/fixtures/tse)."""
 
 from __future__ import annotations
 
 import base64
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from belegfluss.model import TseBlock
 from belegfluss.validation import codes
 from belegfluss.validation.tse import check_tse_block, parse_transaction_log, verify_transaction_log
+from tests.builders import tse_vectors
 
-VECTORS_FILE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "tse_vectors" / "vectors.json"
-VECTORS = json.loads(VECTORS_FILE.read_text())["vectors"]
+VECTORS = tse_vectors()
 
 
 def tse_block_of(vector: dict) -> TseBlock:
