@@ -21,11 +21,18 @@ demo: setup
 	$(BIN)/belegfluss demo
 
 ## Every test: Python (SQLite and PostgreSQL), the node pack, the end-to-end runs in a real n8n.
-test: setup test-python
+test: setup test-python test-nodes
 
 test-python: setup
 	bash scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest tests --ignore=tests/benchmarks --ignore=tests/e2e
+
+NODE24 = export PATH="$$(bash scripts/ensure_node24.sh):$$PATH"
+
+## The node pack: dependencies from its lockfile, strict lint, unit tests, build.
+test-nodes:
+	$(NODE24) && cd n8n_nodes && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+		&& npm run lint && npm test && npm run build
 
 bench: setup
 	$(BIN)/python -m tests.benchmarks

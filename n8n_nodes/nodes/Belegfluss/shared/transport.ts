@@ -1,0 +1,184 @@
+/**
+ * The one way the node talks to the Belegfluss sidecar: authenticated through the
+ * `belegflussApi` credential, batched, retried when the sidecar is busy.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { nextRetryDelayMs, RETRYABLE_STATUS_CODES, type RetryLimits } from './retry';
+import type { ItemAnswer } from './types';
+
+export const BELEGFLUSS_CREDENTIAL_TYPE = 'belegflussApi';
+
+export interface SidecarRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL of the credential, e.g. `/v1/map`. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body?: unknown;
+}
+
+/** What one input item got back from a batch call. */
+export type ItemOutcome =
+	| { answer: ItemAnswer; failure?: undefined }
+	/** The request carrying this item failed and the node is set to continue on fail. */
+	| { answer?: undefined; failure: NodeApiError };
+
+export interface BatchCall {
+	path: string;
+	/** One entry per input item, sent as the request's `items`. */
+	items: IDataObject[];
+	/** Further request fields, the same for every batch (e.g. `source`, `quarantine`). */
+	fields?: IDataObject;
+	batchSize: number;
+	limits: RetryLimits;
+}
+
+async function sidecarUrl(this: IExecuteFunctions, path: string): Promise<string> {
+	const credentials = await this.getCredentials(BELEGFLUSS_CREDENTIAL_TYPE);
+	return `${String(credentials.baseUrl).replace(/\/+$/, '')}${path}`;
+}
+
+function errorFromAnswer(
+	this: IExecuteFunctions,
+	response: FullResponse,
+	attempts: number,
+	itemIndex: number | undefined,
+): NodeApiError {
+	const body = (
+		typeof response.body === 'object' && response.body !== null
+			? response.body
+			: { message: String(response.body ?? '') }
+	) as JsonObject;
+	const sidecarError = (body.error ?? {}) as JsonObject;
+	const code = typeof sidecarError.code === 'string' ? sidecarError.code : undefined;
+	const message =
+		typeof sidecarError.message === 'string'
+			? sidecarError.message
+			: `Belegfluss answered HTTP ${response.statusCode}`;
+	const retried = attempts > 1 ? ` Gave up after ${attempts} attempts.` : '';
+	return new NodeApiError(this.getNode(), body, {
+		httpCode: String(response.statusCode),
+		message: code ? `${code}: ${message}` : message,
+		description: `The Belegfluss sidecar answered HTTP ${response.statusCode}.${retried}`,
+		itemIndex,
+	});
+}
+
+/**
+ * Sends one request and answers its JSON body. Retries 429/502/503/504 with exponential backoff
+ * and jitter, honouring `Retry-After`, within the attempt and time limits; any other failure,
+ * or the last busy answer, raises a `NodeApiError`.
+ */
+export async function callSidecar(
+	this: IExecuteFunctions,
+	request: SidecarRequest,
+	limits: RetryLimits,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: await sidecarUrl.call(this, request.path),
+		body: request.body,
+		qs: request.qs,
+		json: true,
+		// Status codes are judged here, so that busy answers can be retried.
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	const startedAtMs = Date.now();
+	for (let attempt = 1; ; attempt++) {
+		let response: FullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				BELEGFLUSS_CREDENTIAL_TYPE,
+				options,
+			)) as FullResponse;
+		} catch (error) {
+			throw new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
+		}
+		if (response.statusCode < 400) return (response.body ?? {}) as IDataObject;
+
+		const delayMs = RETRYABLE_STATUS_CODES.has(response.statusCode)
+			? nextRetryDelayMs(
+					{
+						attempt,
+						startedAtMs,
+						nowMs: Date.now(),
+						retryAfterHeader: response.headers?.['retry-after'],
+					},
+					limits,
+				)
+			: undefined;
+		if (delayMs === undefined) throw errorFromAnswer.call(this, response, attempt, itemIndex);
+		await sleep(delayMs);
+	}
+}
+
+/**
+ * Sends all items in batches of `batchSize` and answers one outcome per item, in input order.
+ * The sidecar numbers its answers by `index` within a batch; they are mapped back to the
+ * position of the item in the node's input.
+ */
+export async function callSidecarInBatches(
+	this: IExecuteFunctions,
+	call: BatchCall,
+): Promise<ItemOutcome[]> {
+	const outcomes: ItemOutcome[] = [];
+	for (let offset = 0; offset < call.items.length; offset += call.batchSize) {
+		const batch = call.items.slice(offset, offset + call.batchSize);
+		let body: IDataObject;
+		try {
+			body = await callSidecar.call(
+				this,
+				{ method: 'POST', path: call.path, body: { ...call.fields, items: batch } },
+				call.limits,
+				offset,
+			);
+		} catch (error) {
+			if (!this.continueOnFail()) throw new NodeApiError(this.getNode(), error as JsonObject);
+			for (let i = 0; i < batch.length; i++) outcomes.push({ failure: error as NodeApiError });
+			continue;
+		}
+		outcomes.push(...answersInInputOrder.call(this, body, batch.length, offset));
+	}
+	return outcomes;
+}
+
+function answersInInputOrder(
+	this: IExecuteFunctions,
+	body: IDataObject,
+	batchLength: number,
+	offset: number,
+): ItemOutcome[] {
+	const results = Array.isArray(body.results) ? (body.results as ItemAnswer[]) : [];
+	const ordered: ItemOutcome[] = new Array(batchLength);
+	for (const answer of results) {
+		if (Number.isInteger(answer.index) && answer.index >= 0 && answer.index < batchLength) {
+			ordered[answer.index] = { answer };
+		}
+	}
+	for (let i = 0; i < batchLength; i++) {
+		if (ordered[i] === undefined) {
+			throw new NodeApiError(this.getNode(), body as JsonObject, {
+				message: `The Belegfluss sidecar sent no answer for item ${offset + i}`,
+				description: `It answered ${results.length} results for a batch of ${batchLength} items.`,
+				itemIndex: offset + i,
+			});
+		}
+	}
+	return ordered;
+}
