@@ -17,7 +17,10 @@ import numpy as np
 
 from ..model.customer import Customer
 from .blocking import blocking_keys
-from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_pairs, mirror
+from .comparisons import ComparisonTable, compare_pairs
+from .decision import DECISIONS, MATCH, NEW, REVIEW, decide, explain, mirror
+from .estimation import estimate_settings
+from .scoring import score_pairs
 from .features import CustomerFeatures, customer_features
 from .settings import DEFAULT_SETTINGS, MatchSettings
 
@@ -72,6 +75,18 @@ def candidate_pairs(features: Sequence[CustomerFeatures], settings: MatchSetting
     return np.stack([codes // len(features), codes % len(features)], axis=1)
 
 
+def _compare_in_chunks(
+    features: Sequence[CustomerFeatures], pairs: np.ndarray, settings: MatchSettings
+) -> ComparisonTable:
+    """All candidate pairs compared, in chunks that bound the size of the temporary string arrays."""
+    tables = [compare_pairs([features[i] for i in chunk[:, 0]], [features[j] for j in chunk[:, 1]], settings)
+              for chunk in (pairs[start:start + _PAIR_CHUNK] for start in range(0, max(len(pairs), 1), _PAIR_CHUNK))]
+    return ComparisonTable(
+        levels={f: np.concatenate([t.levels[f] for t in tables]) for f in tables[0].levels},
+        similarity={f: np.concatenate([t.similarity[f] for t in tables]) for f in tables[0].similarity},
+    )
+
+
 def dedup_batch(customers: Sequence[Customer], settings: MatchSettings = DEFAULT_SETTINGS) -> BatchResult:
     features = [customer_features(c, email_provider_rules=settings.email_provider_rules) for c in customers]
     return dedup_features(features, settings)
@@ -90,28 +105,33 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
     best_score = np.full(len(features), -np.inf)
     best_partner = np.full(len(features), -1, dtype=np.int64)
     best_decision = np.full(len(features), NEW, dtype=np.int8)
-    explained: dict[int, list[dict[str, Any]]] = {}
+    explained: dict[int, int] = {}  # record → index of its strongest pair
     review: list[tuple[int, int, float]] = []
     matches: list[tuple[float, int, int]] = []
     cannot_link: dict[int, list[int]] = defaultdict(list)
-    for start in range(0, len(pairs), _PAIR_CHUNK):
-        chunk = pairs[start:start + _PAIR_CHUNK]
-        scores, decisions = judge_pairs([(features[i], features[j]) for i, j in chunk], settings)
-        for k in np.flatnonzero(decisions == MATCH):
-            matches.append((float(scores.total[k]), int(chunk[k, 0]), int(chunk[k, 1])))
-        # A conflict outweighed by strong evidence (a typo'd first name, same e-mail) does not forbid.
-        for k in np.flatnonzero(scores.vetoed & (scores.total < settings.match_threshold)):
-            cannot_link[int(chunk[k, 0])].append(int(chunk[k, 1]))
-            cannot_link[int(chunk[k, 1])].append(int(chunk[k, 0]))
-        for k in np.flatnonzero(decisions == REVIEW):
-            review.append((int(chunk[k, 0]), int(chunk[k, 1]), round(float(scores.total[k]), 2)))
-        # Each record keeps its strongest pair (decision first, then score) as the reason shown.
-        for k in np.flatnonzero(decisions != NEW):
-            for me, other in ((int(chunk[k, 0]), int(chunk[k, 1])), (int(chunk[k, 1]), int(chunk[k, 0]))):
-                if (decisions[k], scores.total[k]) > (best_decision[me], best_score[me]):
-                    best_decision[me], best_score[me], best_partner[me] = decisions[k], scores.total[k], other
-                    reasons = explain(scores, int(k), features[int(chunk[k, 0])], features[int(chunk[k, 1])], settings)
-                    explained[me] = reasons if me == chunk[k, 0] else mirror(reasons)
+    comparisons = _compare_in_chunks(features, pairs, settings)
+    if settings.estimate_weights and len(pairs):
+        settings, _ = estimate_settings(features, comparisons, settings)
+    scores = score_pairs(comparisons, settings)
+    decisions = decide(scores, settings)
+    for k in np.flatnonzero(decisions == MATCH):
+        matches.append((float(scores.total[k]), int(pairs[k, 0]), int(pairs[k, 1])))
+    for k in np.flatnonzero(decisions == REVIEW):
+        review.append((int(pairs[k, 0]), int(pairs[k, 1]), round(float(scores.total[k]), 2)))
+    # A conflict outweighed by strong evidence (a typo'd first name, same e-mail) does not forbid.
+    for k in np.flatnonzero(scores.vetoed & (scores.total < settings.match_threshold)):
+        cannot_link[int(pairs[k, 0])].append(int(pairs[k, 1]))
+        cannot_link[int(pairs[k, 1])].append(int(pairs[k, 0]))
+    # Each record keeps its strongest pair (decision first, then score) as the reason shown.
+    for k in np.flatnonzero(decisions != NEW):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        for me, other in ((i, j), (j, i)):
+            if (decisions[k], scores.total[k]) > (best_decision[me], best_score[me]):
+                best_decision[me], best_score[me], best_partner[me] = decisions[k], scores.total[k], other
+                explained[me] = k
+    reasons_of = {me: explain(scores, k, features[int(pairs[k, 0])], features[int(pairs[k, 1])], settings)
+                  for me, k in explained.items()}
+    reasons_of = {me: r if me == int(pairs[explained[me], 0]) else mirror(r) for me, r in reasons_of.items()}
     # Strongest evidence first; two clusters never join when a record of one conflicts with a record
     # of the other (Björn matches his copy, Björg hers: the shared landline must not chain them).
     members: dict[int, list[int]] = {i: [i] for i in range(len(features))}
@@ -140,7 +160,7 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
             index=index, cluster_id=cluster_of[index], decision=decision,
             score=round(float(best_score[index]), 2) if has_partner else None,
             matched_index=int(best_partner[index]) if has_partner else None,
-            reasons=explained.get(index, []),
+            reasons=reasons_of.get(index, []),
         ))
     review_between_clusters = [(i, j, s) for i, j, s in review if cluster_of[i] != cluster_of[j]]
     return BatchResult(items, renamed, review_between_clusters, len(pairs))

@@ -47,6 +47,17 @@ def _name_phonetic_birth_date(f: CustomerFeatures) -> Iterable[str]:
         yield f"nb:{f.first_phonetic[:3]}|{f.birth_date}"
 
 
+def _birth_date(f: CustomerFeatures) -> Iterable[str]:
+    if f.birth_date:
+        yield f"b:{f.birth_date}"
+
+
+def _postcode_house_number(f: CustomerFeatures) -> Iterable[str]:
+    """Same door, whatever the names say: catches a first and last name both mistyped."""
+    if f.address.postcode and f.address.house_number:
+        yield f"ph:{f.address.postcode}|{f.address.house_number}"
+
+
 def _full_name_phonetic(f: CustomerFeatures) -> Iterable[str]:
     if f.first_phonetic and f.last_phonetic:
         yield f"nn:{f.first_phonetic}|{f.last_phonetic}"
@@ -61,6 +72,8 @@ BLOCKING_RULES: dict[str, BlockingRule] = {
     "first_name_phonetic+postcode": _first_name_phonetic_postcode,
     "name_phonetic+birth_date": _name_phonetic_birth_date,
     "full_name_phonetic": _full_name_phonetic,
+    "birth_date": _birth_date,
+    "postcode+house_number": _postcode_house_number,
 }
 
 

@@ -52,6 +52,11 @@ class MatchSettings(BaseModel):
     )
     window: int = Field(8, description="Neighbours compared inside an oversized block, by sorted name.")
     max_candidates: int = Field(20, description="Golden customers scored per incoming record at most.")
+    estimate_weights: bool = Field(
+        False, description="Batch dedup: estimate Fellegi–Sunter m/u weights from the data set instead of "
+        "using `weights` (see `estimation.py`); thresholds then come from the two probabilities below.")
+    estimated_match_probability: float = Field(0.99, gt=0, lt=1)
+    estimated_review_probability: float = Field(0.5, gt=0, lt=1)
     source_priority: list[str] = Field(
         default_factory=lambda: ["hubspot", "pipedrive", "shopify", "sumup", "square", "dsfinvk", "generic", "anonymous"],
         description="Survivorship: whose names and details win when records disagree (first wins; unlisted last).",

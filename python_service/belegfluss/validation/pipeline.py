@@ -95,14 +95,29 @@ def validate_events(
     now: datetime | None = None,
     clock_skew: timedelta = timedelta(minutes=5),
 ) -> list[ValidationResult]:
-    now = now or datetime.now(timezone.utc)
     results = [ValidationResult(index=i) for i in range(len(items))]
     for result, item in zip(results, items):
         result.event, result.errors = parse_event(item)
         if result.event is not None:
             result.payload = result.event.model_dump(mode="json")
+    check_events(database, [r for r in results if r.event is not None], profile_for, store=store, now=now,
+                 clock_skew=clock_skew)
+    quarantine_failures(database, results, items, stage="validate", source=source, everything=quarantine)
+    return results
 
-    parsed = [r for r in results if r.event is not None]
+
+def check_events(
+    database: Database,
+    parsed: list[ValidationResult],
+    profile_for: ProfileLookup,
+    *,
+    store: bool = True,
+    now: datetime | None = None,
+    clock_skew: timedelta = timedelta(minutes=5),
+) -> None:
+    """Steps 2–4 for results that already hold their event and its JSON payload (from `parse_event`
+    or straight from a mapper, which spares the second parse when map and validate run together)."""
+    now = now or datetime.now(timezone.utc)
     stored = event_store.load_events(database, [r.event.id for r in parsed]) if store else {}
     fresh: list[ValidationResult] = []
     for result in parsed:
@@ -137,9 +152,6 @@ def validate_events(
             else:
                 result.stored = outcome
 
-    _quarantine_failures(database, results, items, source, everything=quarantine)
-    return results
-
 
 def _conflict(event_id: str) -> ItemError:
     return ItemError(code=codes.EVENT_CONFLICT, path="$.id", value=event_id,
@@ -147,18 +159,20 @@ def _conflict(event_id: str) -> ItemError:
                              f"events (refund or void and a new sale), never edits")
 
 
-def _quarantine_failures(database: Database, results: list[ValidationResult], items: Sequence[Any],
-                         source: str, everything: bool) -> None:
-    """Conflicts always become tickets (a changed event must be looked at); other failures on request."""
+def quarantine_failures(database: Database, results: list[ValidationResult], items: Sequence[Any], *,
+                        stage: str, source: str, everything: bool) -> None:
+    """Conflicts always become tickets (a changed event must be looked at); other failures on request.
+    The ticket keeps the item as it came in (`items[index]`), so a retry runs the same path again."""
     failed = [
         r for r in results
-        if r.errors and (everything or any(e.code == codes.EVENT_CONFLICT for e in r.errors))
+        if r.errors and r.ticket_id is None
+        and (everything or any(e.code == codes.EVENT_CONFLICT for e in r.errors))
     ]
     if not failed:
         return
     tickets = quarantine_store.add_tickets(database, [
         quarantine_store.NewTicket(
-            stage="validate", source=source, payload=items[r.index],
+            stage=stage, source=source, payload=items[r.index],
             errors=[e.model_dump() for e in r.errors],
             event_id=r.event.id if r.event is not None else None,
         ) for r in failed

@@ -32,44 +32,40 @@ BELEGINFO_ART = "Belegfluss-ID"
 """Beleginfo - Art 1: names what Beleginfo - Inhalt 1 holds, the id of the event a row comes from."""
 MAX_AMOUNT = Decimal("9999999999.99")
 
-# The columns a booking fills, by column number; every other column is written empty.
-_FILLED = {
-    1: "amount", 2: "debit_credit", 3: "currency", 7: "account", 8: "contra_account", 9: "bu_key",
-    10: "document_date", 11: "document_number", 14: "text", 21: "beleginfo_art", 22: "event_id",
-    37: "cost_center",
-}
+# The columns a booking fills, in column order; every other column is written empty.
+_FILLED = (1, 2, 3, 7, 8, 9, 10, 11, 14, 21, 22, 37)
 
 _BELEGFELD = re.compile(r"^[A-Za-z0-9$&%*+\-/]{1,36}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _row_template(columns: tuple[Column, ...]) -> str:
-    """A str.format template with one placeholder per filled column and the constant empties."""
+    """A %-template with one `%s` per filled column (in `_FILLED` order) and the constant empties;
+    built once from the column table, so a row costs one string formatting."""
     parts = []
     for column in columns:
-        field = _FILLED.get(column.number)
-        if field is None:
-            parts.append('""' if column.text else "")
+        if column.number in _FILLED:
+            parts.append('"%s"' if column.text else "%s")
         else:
-            parts.append(f'"{{{field}}}"' if column.text else f"{{{field}}}")
+            parts.append('""' if column.text else "")
     return ";".join(parts) + CRLF
 
 
 ROW_TEMPLATE = _row_template(BUCHUNGSSTAPEL_COLUMNS)
 COLUMN_NAMES_LINE = ";".join(column.name for column in BUCHUNGSSTAPEL_COLUMNS) + CRLF
+# DATEV's regex for the BU-Schlüssel is four digits in quotes: "3" is written "0003".
+_PADDED_BU_KEYS = {"": "", **{str(key): str(key).zfill(4) for key in range(100)}}
 
 
 def format_amount(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
+    text = str(amount)
+    if len(text) < 4 or text[-3] != ".":  # not exactly two decimals (stored amounts always are)
+        text = f"{amount:.2f}"
+    return text.replace(".", ",")
 
 
 def _text(value: str) -> str:
     return value.replace('"', '""')
-
-
-def _bu_key(key: str) -> str:
-    # DATEV's regex for the BU-Schlüssel is four digits in quotes: "3" is written "0003".
-    return key.zfill(4) if key else ""
 
 
 def check_booking(booking: Booking) -> list[tuple[str, str]]:
@@ -107,7 +103,8 @@ def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_
     lines: list[str] = []
     first_row_of_chunk = 1
     row = 0
-    render = ROW_TEMPLATE.format
+    template = ROW_TEMPLATE
+    append = lines.append
     for row, booking in enumerate(bookings, start=1):
         day = booking.document_date
         ttmm = ttmm_cache.get(day)
@@ -117,18 +114,22 @@ def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_
                     f"Belegdatum {day} lies outside the file's period {first_day}–{last_day}", row, "Belegdatum")
             ttmm = ttmm_cache[day] = day.strftime("%d%m")
         amount = booking.amount
-        if amount <= 0 or amount > MAX_AMOUNT:
+        if not 0 < amount <= MAX_AMOUNT:
             raise DatevExportError(f"Umsatz {amount} must be positive with at most 10 digits", row, "Umsatz")
-        lines.append(render(
-            amount=format_amount(amount), debit_credit=booking.debit_credit, currency=booking.currency,
-            account=booking.account, contra_account=booking.contra_account, bu_key=_bu_key(booking.bu_key),
-            document_date=ttmm, document_number=booking.document_number, text=_text(booking.text),
-            beleginfo_art=BELEGINFO_ART, event_id=_text(booking.event_id), cost_center=_text(booking.cost_center),
+        bu_key = _PADDED_BU_KEYS.get(booking.bu_key)
+        if bu_key is None:
+            bu_key = booking.bu_key.zfill(4)
+        append(template % (
+            format_amount(amount), booking.debit_credit, booking.currency, booking.account, booking.contra_account,
+            bu_key, ttmm, booking.document_number,
+            booking.text.replace('"', '""'), BELEGINFO_ART, booking.event_id.replace('"', '""'),
+            booking.cost_center.replace('"', '""'),
         ))
         if len(lines) >= chunk_rows:
-            yield _encode(lines, first_row_of_chunk)
-            lines = []
+            chunk = _encode(lines, first_row_of_chunk)
+            lines.clear()  # `append` is bound to this list
             first_row_of_chunk = row + 1
+            yield chunk
     if lines:
         yield _encode(lines, first_row_of_chunk)
 

@@ -21,7 +21,12 @@ router = APIRouter(prefix="/v1", tags=["events"])
 class MapRequest(BaseModel):
     source: str = Field(description="POS the payloads come from: " + ", ".join(MAPPERS))
     items: list[Any] = Field(description="Vendor payloads, one per sale")
-    quarantine: bool = Field(False, description="Put items that cannot be mapped into quarantine")
+    quarantine: bool = Field(False, description="Put items that fail into quarantine")
+    validate_events: bool = Field(
+        False, alias="validate",
+        description="Also validate and store the mapped events in this call (answers carry `stored` and `warnings`)")
+    profile: str | None = Field(None, description="With validate: the location profile id")
+    store: bool = Field(True, description="With validate: store events that pass")
 
 
 class ValidateRequest(BaseModel):
@@ -37,12 +42,16 @@ def _body(model: type[BaseModel]) -> dict[str, Any]:
 
 
 @router.post("/map", summary="Map POS payloads to canonical events", openapi_extra=_body(MapRequest))
-async def map_payloads(request: Request, database: DatabaseDep) -> dict[str, Any]:
+async def map_payloads(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, MapRequest)
     if body.source not in MAPPERS:
         raise ApiError(422, "source.unknown",
                        f"Unknown source '{body.source}'; choose one of {', '.join(tuple(MAPPERS))}")
-    return results(await run_in_threadpool(map_batch, database, body.source, body.items, body.quarantine))
+    lookup = profile_lookup(profiles, body.profile) if body.validate_events else None
+    skew = timedelta(seconds=request.app.state.settings.clock_skew_seconds)
+    return results(await run_in_threadpool(
+        lambda: map_batch(database, body.source, body.items, body.quarantine, validate_with=lookup,
+                          store=body.store, clock_skew=skew)))
 
 
 @router.post("/validate", summary="Validate canonical events and store those that pass",
