@@ -93,7 +93,9 @@ def start_sidecar(database_url: str, workdir: Path, extra_env: dict[str, str] | 
     key = f"bf_test_{secrets.token_urlsafe(24)}"
     log_path = workdir / f"sidecar-{port}.log"
     env = {**os.environ, "BELEGFLUSS_DATABASE_URL": database_url, "BELEGFLUSS_BOOTSTRAP_KEY": key,
-           "BELEGFLUSS_PROFILES_DIR": str(profiles_dir(workdir)), **(extra_env or {})}
+           "BELEGFLUSS_PROFILES_DIR": str(profiles_dir(workdir)),
+           # parked deliveries are due at once, so redelivery tests need not wait for a backoff
+           "BELEGFLUSS_REDELIVERY_BASE_SECONDS": "0", **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "belegfluss.cli.main", "serve", "--port", str(port), "--log-level", "info"],
         env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,

@@ -6,6 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .quarantine.redelivery import RedeliveryPolicy
+from .reliability.breaker import BreakerPolicy
+from .reliability.load_limits import LoadLimits
+from .reliability.quotas import QuotaSettings
+
 
 def _default_profiles_dir() -> Path:
     # A checkout keeps the example profiles beside the templates; an installed sidecar is told where.
@@ -21,6 +26,10 @@ class Settings:
     max_batch_items: int = 5000
     clock_skew_seconds: int = 300
     api_key_cache_seconds: float = 30.0
+    quotas: QuotaSettings = field(default_factory=QuotaSettings)
+    load: LoadLimits = field(default_factory=LoadLimits)
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    redelivery: RedeliveryPolicy = field(default_factory=RedeliveryPolicy)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -33,4 +42,8 @@ class Settings:
             bootstrap_key=env.get("BELEGFLUSS_BOOTSTRAP_KEY") or None,
             max_batch_items=int(env.get("BELEGFLUSS_MAX_BATCH_ITEMS", cls.max_batch_items)),
             clock_skew_seconds=int(env.get("BELEGFLUSS_CLOCK_SKEW_SECONDS", cls.clock_skew_seconds)),
+            quotas=QuotaSettings.from_env(env),
+            load=LoadLimits.from_env(env),
+            breaker=BreakerPolicy.from_env(env),
+            redelivery=RedeliveryPolicy.from_env(env),
         )

@@ -15,10 +15,19 @@ EXAMPLE = SHIPPED_PROFILES / "examples" / "cafe-berlin-2026-03-14.jsonl"
 
 
 def belegfluss(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BELEGFLUSS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-           "BELEGFLUSS_PROFILES_DIR": str(SHIPPED_PROFILES)}
-    return subprocess.run([sys.executable, "-m", "belegfluss.cli.main", *args], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "BELEGFLUSS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "BELEGFLUSS_PROFILES_DIR": str(SHIPPED_PROFILES),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "belegfluss.cli.main", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_book_a_day_then_export_the_month_to_a_folder(tmp_path: Path) -> None:
@@ -27,14 +36,26 @@ def test_book_a_day_then_export_the_month_to_a_folder(tmp_path: Path) -> None:
     answers = [json.loads(line) for line in booked.stdout.splitlines()]
     assert [a["line"] for a in answers] == list(range(1, 10)) and all(a["stored"] == "new" for a in answers)
 
-    exported = belegfluss(tmp_path, "datev", "--profile", "cafe-berlin", "--from", "2026-03-01", "--to", "2026-03-31",
-                          "-o", "exports")
+    exported = belegfluss(
+        tmp_path,
+        "datev",
+        "--profile",
+        "cafe-berlin",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "-o",
+        "exports",
+    )
     assert exported.returncode == 0, exported.stderr
     path = Path(exported.stdout.strip())
     assert path == Path("exports/EXTF_Buchungsstapel_cafe-berlin_20260301_20260331.csv")
     assert len(assert_valid_extf((tmp_path / path).read_bytes()).rows) == 14
 
-    nothing_new = belegfluss(tmp_path, "datev", "--profile", "cafe-berlin", "--from", "2026-03-01", "--to", "2026-03-31")
+    nothing_new = belegfluss(
+        tmp_path, "datev", "--profile", "cafe-berlin", "--from", "2026-03-01", "--to", "2026-03-31"
+    )
     assert nothing_new.returncode == 1 and "wait for export" in nothing_new.stderr
 
 

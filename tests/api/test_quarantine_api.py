@@ -95,3 +95,27 @@ def test_workflow_tickets_cannot_be_replayed_by_the_sidecar(any_sidecar: Sidecar
 
 def test_unknown_ticket_is_404(any_sidecar: Sidecar) -> None:
     assert any_sidecar.client.get("/v1/quarantine/q_nothing").status_code == 404
+
+
+def test_parked_delivery_is_claimed_once_and_dead_lettered_after_its_attempts(any_sidecar: Sidecar) -> None:
+    target = "hubspot:" + uuid.uuid4().hex[:8]
+    [parked] = add(any_sidecar, {"source": "n8n", "stage": "delivery", "target": target, "max_attempts": 2,
+                                  "payload": {"email": "mila@example.org"}, "reason": "HubSpot answered 503"})
+    worker = uuid.uuid4().hex
+
+    def claim() -> list[str]:
+        tickets = any_sidecar.client.post("/v1/redelivery/claim", json={"worker": worker, "limit": 1000}).json()
+        return [t["id"] for t in tickets["tickets"] if t["target"] == target]
+
+    def fail() -> dict:
+        return any_sidecar.client.post("/v1/redelivery/report", json={"items": [
+            {"id": parked["ticket_id"], "ok": False, "status": 503, "error": "Service Unavailable"}]}).json()["results"][0]
+
+    assert claim() == [parked["ticket_id"]]
+    assert claim() == []  # leased to this worker
+    assert fail()["dead_lettered"] is False
+    assert claim() == [parked["ticket_id"]]
+    last = fail()
+    assert last["dead_lettered"] is True and last["ticket"]["status"] == "dead"
+    dead = any_sidecar.client.get("/v1/quarantine", params={"status": "dead", "limit": 1000}).json()["tickets"]
+    assert parked["ticket_id"] in [t["id"] for t in dead]

@@ -83,26 +83,41 @@ def reconcile(report: ZReport, receipts: Iterable[Sale], profile: LocationProfil
         z_rates[_rate_key(total.tax_rate)] += total.gross
     z_payments: dict[str, Decimal] = defaultdict(lambda: ZERO)
     z_tips: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for payment in report.totals_by_payment:
-        key = _payment_key(payment.method, payment.provider)
-        z_payments[key] += payment.amount
-        z_tips[key] += payment.tips
+    for payment_total in report.totals_by_payment:
+        key = _payment_key(payment_total.method, payment_total.provider)
+        z_payments[key] += payment_total.amount
+        z_tips[key] += payment_total.tips
 
-    differences = (_compare("tax_rate", z_rates, by_rate) + _compare("payment", z_payments, by_payment)
-                   + _compare("tips", z_tips, tips))
+    differences = (
+        _compare("tax_rate", z_rates, by_rate)
+        + _compare("payment", z_payments, by_payment)
+        + _compare("tips", z_tips, tips)
+    )
     largest = max((abs(d.difference) for d in differences), default=ZERO)
-    verdict: Verdict = "match" if not differences else "within_threshold" if largest <= threshold else "mismatch"
-    return Reconciliation(z_report_id=report.id, register_id=report.register_id, business_date=report.business_date,
-                          receipt_count=count, threshold=threshold, verdict=verdict, largest_difference=largest,
-                          differences=differences)
+    verdict: Verdict = (
+        "match" if not differences else "within_threshold" if largest <= threshold else "mismatch"
+    )
+    return Reconciliation(
+        z_report_id=report.id,
+        register_id=report.register_id,
+        business_date=report.business_date,
+        receipt_count=count,
+        threshold=threshold,
+        verdict=verdict,
+        largest_difference=largest,
+        differences=differences,
+    )
 
 
 def _rate_key(rate: Decimal) -> str:
     return format(rate.normalize(), "f")
 
 
-def _compare(dimension: Literal["tax_rate", "payment", "tips"], z_report: dict[str, Decimal],
-             receipts: dict[str, Decimal]) -> list[Difference]:
+def _compare(
+    dimension: Literal["tax_rate", "payment", "tips"],
+    z_report: dict[str, Decimal],
+    receipts: dict[str, Decimal],
+) -> list[Difference]:
     differences = []
     for key in sorted(set(z_report) | set(receipts)):
         expected, actual = z_report.get(key, ZERO), receipts.get(key, ZERO)

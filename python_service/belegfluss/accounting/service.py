@@ -52,25 +52,52 @@ def book_items(database: Database | None, profile: LocationProfile, items: list[
         try:
             event = BOOKABLE_EVENT_ADAPTER.validate_python(item)
         except ValidationError as exc:
-            answers.append({"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]})
+            answers.append(
+                {"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]}
+            )
             continue
         try:
             result = book_event(event, profile)
         except PostingError as exc:
-            answers.append({"index": index, "ok": False, "event_id": event.id,
-                            "errors": [e.model_dump() for e in exc.errors]})
+            answers.append(
+                {
+                    "index": index,
+                    "ok": False,
+                    "event_id": event.id,
+                    "errors": [e.model_dump() for e in exc.errors],
+                }
+            )
             continue
         warnings = [warning.model_dump() for warning in result.warnings]
         answer: dict[str, Any] = {"index": index, "ok": True, "event_id": event.id}
         if database is not None:
             stored = booking_store.store_booking_set(
-                database, event.id, event.location_id, event.type,
-                booking_store.content_hash(event.model_dump(mode="json")), result.bookings, warnings)
+                database,
+                event.id,
+                event.location_id,
+                event.type,
+                booking_store.content_hash(event.model_dump(mode="json")),
+                result.bookings,
+                warnings,
+            )
             if stored.outcome == "conflict":
-                answers.append({"index": index, "ok": False, "event_id": event.id, "errors": [_error(
-                    "booking.conflict", "$.id",
-                    f"Event {event.id} was booked before with other content; corrections are new events "
-                    f"(a refund or Storno and a new sale), never a second booking of the same id", event.id)]})
+                answers.append(
+                    {
+                        "index": index,
+                        "ok": False,
+                        "event_id": event.id,
+                        "errors": [
+                            _error(
+                                "booking.conflict",
+                                "$.id",
+                                f"Event {event.id} was booked before with other content; "
+                                f"corrections are new events "
+                                f"(a refund or Storno and a new sale), never a second booking of the same id",
+                                event.id,
+                            )
+                        ],
+                    }
+                )
                 continue
             answer["stored"] = stored.outcome
             rows, warnings = stored.bookings, stored.warnings
@@ -110,12 +137,19 @@ def export_period(database: Database, profile: LocationProfile, date_from: date,
     buchungsstapel_header(profile.accounting, profile.id, date_from, date_to)  # refuses two Wirtschaftsjahre
     batch = booking_store.claim_export(database, profile.id, date_from, date_to)
     if batch is None:
-        earlier = [e.export_id for e in booking_store.list_exports(database, profile.id)
-                   if e.date_from <= date_to and e.date_to >= date_from]
+        earlier = [
+            e.export_id
+            for e in booking_store.list_exports(database, profile.id)
+            if e.date_from <= date_to and e.date_to >= date_from
+        ]
         raise NothingToExport(
             f"No bookings of '{profile.id}' from {date_from} to {date_to} wait for export"
-            + (f"; earlier exports of this period: {', '.join(earlier)} (fetch one again with export_id)"
-               if earlier else ""))
+            + (
+                f"; earlier exports of this period: {', '.join(earlier)} (fetch one again with export_id)"
+                if earlier
+                else ""
+            )
+        )
     return _export_file(database, profile, batch)
 
 
@@ -130,17 +164,27 @@ def export_again(database: Database, profile: LocationProfile, export_id: str) -
 
 def _export_file(database: Database, profile: LocationProfile, batch: booking_store.ExportBatch) -> DatevFile:
     assert profile.accounting is not None
-    header = buchungsstapel_header(profile.accounting, profile.id, batch.date_from, batch.date_to,
-                                   created_at=batch.created_at)
+    header = buchungsstapel_header(
+        profile.accounting, profile.id, batch.date_from, batch.date_to, created_at=batch.created_at
+    )
     name = buchungsstapel_filename(profile.id, batch.date_from, batch.date_to)
     if batch.batch > 1:
         name = name.removesuffix(".csv") + f"_{batch.batch}.csv"
-    return DatevFile(name, write_buchungsstapel(booking_store.exported_bookings(database, batch.export_id), header),
-                     batch.export_id, batch.batch, batch.row_count)
+    return DatevFile(
+        name,
+        write_buchungsstapel(booking_store.exported_bookings(database, batch.export_id), header),
+        batch.export_id,
+        batch.batch,
+        batch.row_count,
+    )
 
 
-def export_given(profile: LocationProfile, raw_bookings: list[Any], date_from: date | None = None,
-                 date_to: date | None = None) -> DatevFile:
+def export_given(
+    profile: LocationProfile,
+    raw_bookings: list[Any],
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> DatevFile:
     """A file from bookings handed in (not stored, not marked). Every row is checked before the first
     byte is written, so a bad row is reported with its number instead of breaking a stream."""
     _require_accounting(profile)
@@ -148,19 +192,31 @@ def export_given(profile: LocationProfile, raw_bookings: list[Any], date_from: d
     try:
         rows = BOOKING_LIST.validate_python(raw_bookings)
     except ValidationError as exc:
-        raise DatevExportError("; ".join(f"bookings[{'.'.join(str(p) for p in e['loc'])}]: {e['msg']}"
-                                         for e in exc.errors(include_url=False)[:10])) from exc
+        raise DatevExportError(
+            "; ".join(
+                f"bookings[{'.'.join(str(p) for p in e['loc'])}]: {e['msg']}"
+                for e in exc.errors(include_url=False)[:10]
+            )
+        ) from exc
     if not rows:
         raise DatevExportError("no bookings given")
-    problems = [f"row {i}: {field}: {problem}" for i, booking in enumerate(rows, start=1)
-                for field, problem in check_booking(booking)]
+    problems = [
+        f"row {i}: {field}: {problem}"
+        for i, booking in enumerate(rows, start=1)
+        for field, problem in check_booking(booking)
+    ]
     for i, booking in enumerate(rows, start=1):
-        for field, value in (("Buchungstext", booking.text), ("Beleginfo", booking.event_id),
-                             ("KOST1", booking.cost_center)):
+        for field, value in (
+            ("Buchungstext", booking.text),
+            ("Beleginfo", booking.event_id),
+            ("KOST1", booking.cost_center),
+        ):
             try:
                 value.encode("cp1252")
             except UnicodeEncodeError as exc:
-                problems.append(f"row {i}: {field}: character {value[exc.start:exc.end]!r} cannot be written in cp1252")
+                problems.append(
+                    f"row {i}: {field}: character {value[exc.start : exc.end]!r} cannot be written in cp1252"
+                )
     if problems:
         raise DatevExportError("; ".join(problems[:20]))
     first = date_from or min(b.document_date for b in rows)
@@ -174,17 +230,22 @@ def stored_receipts(database: Database, report: ZReport, profile: LocationProfil
     zone = ZoneInfo(profile.timezone)
     # A generous window: stored timestamps may have lost their offset (SQLite); the exact day is
     # decided on each receipt's own timestamp.
-    start = datetime.combine(report.business_date - timedelta(days=1), time.min, zone).astimezone(timezone.utc)
+    start = datetime.combine(report.business_date - timedelta(days=1), time.min, zone).astimezone(
+        timezone.utc
+    )
     end = datetime.combine(report.business_date + timedelta(days=2), time.min, zone).astimezone(timezone.utc)
     if not database.is_postgres:
         start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
     with database.connect() as connection:
         payloads = connection.scalars(
             select(events_table.c.payload).where(
-                events_table.c.location_id == report.location_id, events_table.c.register_id == report.register_id,
+                events_table.c.location_id == report.location_id,
+                events_table.c.register_id == report.register_id,
                 events_table.c.kind.in_(("sale", "refund", "void")),
-                events_table.c.occurred_at >= start, events_table.c.occurred_at < end,
-            )).all()
+                events_table.c.occurred_at >= start,
+                events_table.c.occurred_at < end,
+            )
+        ).all()
     return [Sale.model_validate(loads(payload)) for payload in payloads]
 
 
@@ -193,28 +254,47 @@ def reconciliation_json(result: Reconciliation) -> dict[str, Any]:
     return TypeAdapter(dict[str, Any]).dump_python(data, mode="json")
 
 
-def reconcile_items(database: Database, profile: LocationProfile, items: list[Any],
-                    quarantine: bool = True) -> list[dict[str, Any]]:
+def reconcile_items(
+    database: Database, profile: LocationProfile, items: list[Any], quarantine: bool = True
+) -> list[dict[str, Any]]:
     """Reconcile each Z-report with the stored receipts; a mismatch opens a quarantine ticket."""
     answers = []
     for index, item in enumerate(items):
         try:
             report = TypeAdapter(ZReport).validate_python(item)
         except ValidationError as exc:
-            answers.append({"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]})
+            answers.append(
+                {"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]}
+            )
             continue
         result = reconcile(report, stored_receipts(database, report, profile), profile)
         answer = {"index": index, "ok": True, "event_id": report.id, **reconciliation_json(result)}
         if quarantine and result.verdict == "mismatch":
-            errors = [_error("reconcile.difference", f"$.{d.dimension}.{d.key}",
-                             f"Z-report {d.dimension.replace('_', ' ')} {d.key}: {d.z_report} on the Z-report, "
-                             f"{d.receipts} in the receipts (difference {d.difference})", str(d.difference))
-                      for d in result.differences]
-            [(ticket_id, _created)] = quarantine_store.add_tickets(database, [quarantine_store.NewTicket(
-                stage="reconcile", source=report.source, payload=report.model_dump(mode="json"), errors=errors,
-                reason=f"Z-report {report.z_number} of register {report.register_id} differs from its receipts "
-                       f"by up to {result.largest_difference} (threshold {result.threshold})",
-                event_id=report.id)])
+            errors = [
+                _error(
+                    "reconcile.difference",
+                    f"$.{d.dimension}.{d.key}",
+                    f"Z-report {d.dimension.replace('_', ' ')} {d.key}: {d.z_report} on the Z-report, "
+                    f"{d.receipts} in the receipts (difference {d.difference})",
+                    str(d.difference),
+                )
+                for d in result.differences
+            ]
+            [(ticket_id, _created)] = quarantine_store.add_tickets(
+                database,
+                [
+                    quarantine_store.NewTicket(
+                        stage="reconcile",
+                        source=report.source,
+                        payload=report.model_dump(mode="json"),
+                        errors=errors,
+                        reason=f"Z-report {report.z_number} of register {report.register_id} "
+                        f"differs from its receipts "
+                        f"by up to {result.largest_difference} (threshold {result.threshold})",
+                        event_id=report.id,
+                    )
+                ],
+            )
             answer["ticket_id"] = ticket_id
         answers.append(answer)
     return answers

@@ -45,8 +45,15 @@ ACCOUNT_LABELS = {
     "cash_shortfall": "Kassendifferenz shortfall (Kassenfehlbetrag)",
     "revenue": "Erlöse",
 }
-_REQUIRED_SINGLE_ACCOUNTS = ("cash", "bank", "fees", "tips_staff", "voucher_liability", "cash_surplus",
-                             "cash_shortfall")
+_REQUIRED_SINGLE_ACCOUNTS = (
+    "cash",
+    "bank",
+    "fees",
+    "tips_staff",
+    "voucher_liability",
+    "cash_surplus",
+    "cash_shortfall",
+)
 _OPTIONAL_SINGLE_ACCOUNTS = ("single_purpose_voucher_redemption", "other_payment")
 
 
@@ -66,11 +73,17 @@ class DatevSettings(BaseModel):
     beraternummer: int = Field(ge=1001, le=9999999, description="DATEV Beraternummer (1001–9999999)")
     mandantennummer: int = Field(ge=1, le=99999, description="DATEV Mandantennummer (1–99999)")
     wirtschaftsjahr_beginn: str = Field(
-        "01-01", pattern=r"^\d{2}-\d{2}$", description="Wirtschaftsjahr-Beginn as MM-DD (01-01 = calendar year)"
+        default="01-01",
+        pattern=r"^\d{2}-\d{2}$",
+        description="Wirtschaftsjahr-Beginn as MM-DD (01-01 = calendar year)",
     )
-    sachkontenlaenge: int = Field(4, ge=4, le=8, description="Sachkontenlänge (4–8 digits)")
-    festschreibung: bool = Field(False, description="Header field Festschreibung; 0 lets the Kanzlei correct")
-    diktatkuerzel: str = Field("", pattern=r"^([A-Z]{2})?$", description="Diktatkürzel: two capitals or empty")
+    sachkontenlaenge: int = Field(default=4, ge=4, le=8, description="Sachkontenlänge (4–8 digits)")
+    festschreibung: bool = Field(
+        default=False, description="Header field Festschreibung; 0 lets the Kanzlei correct"
+    )
+    diktatkuerzel: str = Field(
+        default="", pattern=r"^([A-Z]{2})?$", description="Diktatkürzel: two capitals or empty"
+    )
 
     @field_validator("wirtschaftsjahr_beginn")
     @classmethod
@@ -103,8 +116,10 @@ class AccountOverrides(BaseModel):
     cash: int | None = None
     bank: int | None = None
     geldtransit: dict[str, int | None] = Field(
-        default_factory=dict, description="Payment provider (lower case, e.g. sumup) → Geldtransit account; "
-                                          "'default' for card/wallet payments of any other provider")
+        default_factory=dict,
+        description="Payment provider (lower case, e.g. sumup) → Geldtransit account; "
+        "'default' for card/wallet payments of any other provider",
+    )
     fees: int | None = None
     tips_staff: int | None = None
     voucher_liability: int | None = None
@@ -113,7 +128,9 @@ class AccountOverrides(BaseModel):
     cash_surplus: int | None = None
     cash_shortfall: int | None = None
     revenue: dict[str, dict[TaxRate, int | None]] = Field(
-        default_factory=dict, description="Product group → VAT rate → revenue account; 'default' for all groups")
+        default_factory=dict,
+        description="Product group → VAT rate → revenue account; 'default' for all groups",
+    )
 
     @field_validator("geldtransit")
     @classmethod
@@ -143,7 +160,9 @@ class AccountMapping:
         key = (provider or DEFAULT_PROVIDER).lower()
         return self.geldtransit.get(key, self.geldtransit[DEFAULT_PROVIDER])
 
-    def revenue_account(self, product_group: str | None, tax_rate: Decimal) -> tuple[int | None, ItemError | None]:
+    def revenue_account(
+        self, product_group: str | None, tax_rate: Decimal
+    ) -> tuple[int | None, ItemError | None]:
         """The revenue account for a product group and rate; a fallback to the default group comes
         with a warning. `None` when not even the default group maps the rate."""
         group = product_group or DEFAULT_PRODUCT_GROUP
@@ -159,7 +178,7 @@ class AccountMapping:
             path="$.lines",
             value=group,
             message=f"Product group '{group}' {reason} in the profile; booked on the default revenue account "
-                    f"{fallback} for {_rate(tax_rate)} %",
+            f"{fallback} for {_rate(tax_rate)} %",
         )
         return fallback, warning
 
@@ -177,18 +196,31 @@ class AccountingSettings(BaseModel):
 
     datev: DatevSettings
     booking_mode: Literal["per_receipt", "daily"] = Field(
-        "per_receipt", description="per_receipt: every receipt booked; daily: one set per Kassenabschluss")
+        default="per_receipt",
+        description="per_receipt: every receipt booked; daily: one set per Kassenabschluss",
+    )
     tips: Literal["staff", "owner"] = Field(
-        "staff", description="staff: tips are Fremdgeld passed on; owner: tips are taxable revenue")
+        default="staff", description="staff: tips are Fremdgeld passed on; owner: tips are taxable revenue"
+    )
     vouchers: Literal["mehrzweck", "einzweck"] = Field(
-        "mehrzweck", description="What a voucher payment redeems: Mehrzweck (liability) or Einzweck vouchers")
-    kost1: str | None = Field(None, max_length=36, pattern=r"^[A-Za-z0-9$&%*+\-/ ]+$",
-                              description="KOST1 cost centre written on every booking of the location")
-    reconcile_threshold: Money = Field(ZERO, description="A Z-report difference above this is a mismatch")
+        default="mehrzweck",
+        description="What a voucher payment redeems: Mehrzweck (liability) or Einzweck vouchers",
+    )
+    kost1: str | None = Field(
+        default=None,
+        max_length=36,
+        pattern=r"^[A-Za-z0-9$&%*+\-/ ]+$",
+        description="KOST1 cost centre written on every booking of the location",
+    )
+    reconcile_threshold: Money = Field(
+        default=ZERO, description="A Z-report difference above this is a mismatch"
+    )
     individual_accounts: dict[int, str] = Field(
-        default_factory=dict, description="Accounts the tax advisor added to the chart (number → name)")
+        default_factory=dict, description="Accounts the tax advisor added to the chart (number → name)"
+    )
     automatic_accounts: dict[int, TaxRate] | None = Field(
-        None, description="Automatikkonten (account → VAT rate); omitted = the chart's default set")
+        default=None, description="Automatikkonten (account → VAT rate); omitted = the chart's default set"
+    )
     accounts: AccountOverrides = Field(default_factory=AccountOverrides)
 
     _mapping: AccountMapping | None = PrivateAttr(None)
@@ -216,12 +248,14 @@ def resolve_accounts(settings: AccountingSettings, chart: Chart) -> AccountMappi
         if account not in known:
             raise AccountingConfigError(
                 f"accounting.{field}",
-                f"account {account} is not a {chart.name} account Belegfluss knows; if your tax advisor set it "
+                f"account {account} is not a {chart.name} account Belegfluss knows; if your tax "
+                f"advisor set it "
                 f"up, declare it under accounting.individual_accounts",
             )
         if len(str(account)) > length:
             raise AccountingConfigError(
-                f"accounting.{field}", f"account {account} is longer than the Sachkontenlänge {length}")
+                f"accounting.{field}", f"account {account} is longer than the Sachkontenlänge {length}"
+            )
         return account
 
     overrides = settings.accounts
@@ -250,8 +284,10 @@ def resolve_accounts(settings: AccountingSettings, chart: Chart) -> AccountMappi
     geldtransit = {**chart.defaults["geldtransit"], **overrides.geldtransit}
     for provider, account in geldtransit.items():
         if account is None:
-            raise AccountingConfigError(f"accounting.accounts.geldtransit.{provider}",
-                                        f"the Geldtransit account for '{provider}' is left open")
+            raise AccountingConfigError(
+                f"accounting.accounts.geldtransit.{provider}",
+                f"the Geldtransit account for '{provider}' is left open",
+            )
         check(f"accounts.geldtransit.{provider}", account)
 
     automatic_source = settings.automatic_accounts
@@ -268,24 +304,32 @@ def resolve_accounts(settings: AccountingSettings, chart: Chart) -> AccountMappi
             if automatic_rate is not None and automatic_rate != rate:
                 raise AccountingConfigError(
                     f"accounting.{field}",
-                    f"account {account} is an Automatikkonto for {_rate(automatic_rate)} % VAT and cannot carry "
+                    f"account {account} is an Automatikkonto for {_rate(automatic_rate)} % VAT and "
+                    f"cannot carry "
                     f"revenue at {_rate(rate)} %",
                 )
             if automatic_rate is None and rate != 0 and rate not in BU_KEY_BY_RATE:
                 raise AccountingConfigError(
                     f"accounting.{field}",
-                    f"no BU-Schlüssel is known for {_rate(rate)} % VAT on the non-automatic account {account}",
+                    f"no BU-Schlüssel is known for {_rate(rate)} % VAT on the non-automatic account "
+                    f"{account}",
                 )
 
-    return AccountMapping(chart=chart, geldtransit=geldtransit, revenue=revenue, automatic=automatic, **singles)
+    return AccountMapping(
+        chart=chart, geldtransit=geldtransit, revenue=revenue, automatic=automatic, **singles
+    )
 
 
 def _resolve_revenue(
     chart: Chart, overrides: Mapping[str, Mapping[Decimal, int | None]]
 ) -> dict[str, dict[Decimal, int]]:
-    defaults = {group: {Decimal(rate): account for rate, account in by_rate.items()}
-                for group, by_rate in chart.defaults["revenue"].items()}
-    merged: dict[str, dict[Decimal, int | None]] = {group: dict(by_rate) for group, by_rate in defaults.items()}
+    defaults = {
+        group: {Decimal(rate): account for rate, account in by_rate.items()}
+        for group, by_rate in chart.defaults["revenue"].items()
+    }
+    merged: dict[str, dict[Decimal, int | None]] = {
+        group: dict(by_rate) for group, by_rate in defaults.items()
+    }
     for group, by_rate in overrides.items():
         merged.setdefault(group, {}).update(by_rate)
     resolved: dict[str, dict[Decimal, int]] = {}

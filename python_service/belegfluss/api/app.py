@@ -9,15 +9,19 @@ from fastapi import Depends, FastAPI
 
 from .. import __version__
 from ..profiles.registry import ProfileRegistry
+from ..reliability.load_shedding import HeavyRequestGate
+from ..reliability.quota_guard import enforce_quota
+from ..reliability.request_size import RequestSizeLimit
 from ..settings import Settings
 from ..store.database import Database
 from ..store.keys import create_key
 from .deps import KeyCache, require_key
 from .errors import install_error_handlers
 from .responses import JsonResponse
-from .routers import accounting, auth, events, health, profiles, quarantine
+from .routers import accounting, auth, delivery, events, health, profiles, quarantine, redelivery
 
-PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router, accounting.router)
+PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router, accounting.router,
+                     delivery.router, redelivery.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,5 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     for router in PROTECTED_ROUTERS:
-        app.include_router(router, dependencies=[Depends(require_key)])
+        app.include_router(router, dependencies=[Depends(require_key), Depends(enforce_quota)])
+    # Added last = runs first: the size limit also guards the body the gate peeks into.
+    app.add_middleware(HeavyRequestGate, limit=settings.load.max_heavy_requests,
+                       retry_after_seconds=settings.load.shed_retry_after_seconds)
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.load.max_request_bytes)
     return app

@@ -1,8 +1,8 @@
 """`belegfluss book` and `belegfluss datev`: the accounting jobs on files.
 
-    belegfluss book day.jsonl --profile cafe-berlin          # JSONL answers, bookings stored once
-    belegfluss datev --profile cafe-berlin --from 2026-03-01 --to 2026-03-31 -o exports/
-    belegfluss datev --profile cafe-berlin --bookings answers.jsonl -o exports/   # no store needed
+belegfluss book day.jsonl --profile cafe-berlin          # JSONL answers, bookings stored once
+belegfluss datev --profile cafe-berlin --from 2026-03-01 --to 2026-03-31 -o exports/
+belegfluss datev --profile cafe-berlin --bookings answers.jsonl -o exports/   # no store needed
 """
 
 from __future__ import annotations
@@ -24,17 +24,23 @@ from .runtime import open_database
 
 def register(commands: argparse._SubParsersAction) -> None:
     booker = commands.add_parser("book", help="Book canonical events (JSONL) under a location profile")
-    booker.add_argument("input", nargs="?", help="JSONL file of sales, refunds, voids, Z-reports, payouts (default: stdin)")
+    booker.add_argument(
+        "input", nargs="?", help="JSONL file of sales, refunds, voids, Z-reports, payouts (default: stdin)"
+    )
     booker.add_argument("--profile", required=True, help="Location profile id")
     booker.add_argument("--no-store", action="store_true", help="Only compute the bookings, store nothing")
     booker.set_defaults(run=run_book)
 
     exporter = commands.add_parser("datev", help="Write a DATEV EXTF Buchungsstapel file")
     exporter.add_argument("--profile", required=True, help="Location profile id")
-    exporter.add_argument("--from", dest="date_from", type=date.fromisoformat, help="First day (stored bookings)")
+    exporter.add_argument(
+        "--from", dest="date_from", type=date.fromisoformat, help="First day (stored bookings)"
+    )
     exporter.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Last day (stored bookings)")
     exporter.add_argument("--export-id", help="Write an earlier export again")
-    exporter.add_argument("--bookings", help="JSONL of bookings (or of `belegfluss book` answers) instead of the store")
+    exporter.add_argument(
+        "--bookings", help="JSONL of bookings (or of `belegfluss book` answers) instead of the store"
+    )
     exporter.add_argument("-o", "--output", default=".", help="Folder for the file (default: current folder)")
     exporter.set_defaults(run=run_datev)
 
@@ -42,8 +48,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _profile(settings: Settings, profile_id: str) -> LocationProfile | None:
     profile = ProfileRegistry.load(settings.profiles_dir).get(profile_id)
     if profile is None or profile.accounting is None:
-        print(f"No location profile '{profile_id}' with an accounting section in {settings.profiles_dir}",
-              file=sys.stderr)
+        print(
+            f"No location profile '{profile_id}' with an accounting section in {settings.profiles_dir}",
+            file=sys.stderr,
+        )
         return None
     return profile
 
@@ -57,8 +65,15 @@ def run_book(args: argparse.Namespace) -> int:
     failures = 0
     for line, value in read_jsonl(args.input):
         if isinstance(value, InvalidLine):
-            write_jsonl({"line": line, "ok": False, "errors": [{"code": "body.invalid_json", "path": "$",
-                                                                "message": value.reason, "value": None}]})
+            write_jsonl(
+                {
+                    "line": line,
+                    "ok": False,
+                    "errors": [
+                        {"code": "body.invalid_json", "path": "$", "message": value.reason, "value": None}
+                    ],
+                }
+            )
             failures += 1
             continue
         [answer] = service.book_items(database, profile, [value])

@@ -33,11 +33,13 @@ class LocationProfile(BaseModel):
     timezone: str = "Europe/Berlin"
     currencies: list[str] = Field(default_factory=lambda: ["EUR"])
     kassensichv_registers: list[str] = Field(
-        default_factory=list, description="Registers bound by KassenSichV: their sales must carry a TSE block."
+        default_factory=list,
+        description="Registers bound by KassenSichV: their sales must carry a TSE block.",
     )
     crm: CrmTarget = Field(default_factory=CrmTarget)
     accounting: AccountingSettings | None = Field(
-        None, description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV."
+        default=None,
+        description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV.",
     )
 
     @model_validator(mode="after")

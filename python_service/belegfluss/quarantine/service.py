@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -11,6 +12,7 @@ from ..sources.errors import MappingError
 from ..store import quarantine as quarantine_store
 from ..store.database import Database
 from ..validation.pipeline import ProfileLookup, validate_events
+from .redelivery import RedeliveryPolicy, first_attempt_at
 
 # The n8n node attaches its findings to an invalid item under this key; the ticket keeps them as
 # errors and stores the payload without them, so the same item quarantined twice is one ticket.
@@ -27,6 +29,8 @@ class TicketRequest(BaseModel):
     workflow: str | None = None
     node: str | None = None
     execution_id: str | None = None
+    target: str | None = Field(None, description="Delivery target, e.g. hubspot:cafe-berlin (stage delivery)")
+    max_attempts: int | None = Field(None, ge=1, le=100, description="Redelivery attempts (stage delivery)")
 
 
 class ResolveRequest(BaseModel):
@@ -35,9 +39,13 @@ class ResolveRequest(BaseModel):
     note: str | None = None
 
 
-def add_from_requests(database: Database, requests: list[TicketRequest]) -> list[dict[str, Any]]:
+def add_from_requests(database: Database, requests: list[TicketRequest],
+                      redelivery: RedeliveryPolicy) -> list[dict[str, Any]]:
+    """Tickets of stage `delivery` join the redelivery queue (due after the first backoff)."""
+    now = datetime.now(timezone.utc)
     new_tickets = []
     for request in requests:
+        queued = request.stage == "delivery"
         payload, errors = request.payload, list(request.errors)
         if isinstance(payload, dict) and isinstance(payload.get(NODE_ANNOTATION), dict):
             payload = {key: value for key, value in payload.items() if key != NODE_ANNOTATION}
@@ -45,7 +53,9 @@ def add_from_requests(database: Database, requests: list[TicketRequest]) -> list
         new_tickets.append(quarantine_store.NewTicket(
             stage=request.stage, source=request.source, payload=payload, errors=errors, reason=request.reason,
             event_id=request.event_id, workflow=request.workflow, node=request.node,
-            execution_id=request.execution_id,
+            execution_id=request.execution_id, target=request.target,
+            max_attempts=(request.max_attempts or redelivery.max_attempts) if queued else 0,
+            next_attempt_at=first_attempt_at(redelivery, now) if queued else None,
         ))
     created = quarantine_store.add_tickets(database, new_tickets)
     return [{"index": i, "ok": True, "ticket_id": ticket_id, "created": was_created}

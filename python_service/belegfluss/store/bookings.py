@@ -21,8 +21,21 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import (BigInteger, Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint,
-                        func, select, update)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+    update,
+)
 
 from ..accounting.booking import Booking
 from .database import Database, dumps, loads, metadata
@@ -93,55 +106,117 @@ class StoredSet:
 
 def _row(booking: Booking, seq: int) -> dict[str, Any]:
     return {
-        "event_id": booking.event_id, "seq": seq, "location_id": booking.location_id,
-        "document_date": booking.document_date, "amount_cents": int(booking.amount * 100),
-        "debit_credit": booking.debit_credit, "account": booking.account, "contra_account": booking.contra_account,
-        "bu_key": booking.bu_key, "document_number": booking.document_number, "text": booking.text,
-        "cost_center": booking.cost_center, "reverses_event_id": booking.reverses_event_id,
+        "event_id": booking.event_id,
+        "seq": seq,
+        "location_id": booking.location_id,
+        "document_date": booking.document_date,
+        "amount_cents": int(booking.amount * 100),
+        "debit_credit": booking.debit_credit,
+        "account": booking.account,
+        "contra_account": booking.contra_account,
+        "bu_key": booking.bu_key,
+        "document_number": booking.document_number,
+        "text": booking.text,
+        "cost_center": booking.cost_center,
+        "reverses_event_id": booking.reverses_event_id,
         "tax_rate": None if booking.tax_rate is None else format(booking.tax_rate, "f"),
         "currency": booking.currency,
     }
 
 
 _CENT = Decimal("0.01")
-_BOOKING_COLUMNS = (bookings.c.amount_cents, bookings.c.debit_credit, bookings.c.account, bookings.c.contra_account,
-                    bookings.c.bu_key, bookings.c.document_date, bookings.c.document_number, bookings.c.text,
-                    bookings.c.event_id, bookings.c.location_id, bookings.c.cost_center,
-                    bookings.c.reverses_event_id, bookings.c.tax_rate, bookings.c.currency)
+_BOOKING_COLUMNS = (
+    bookings.c.amount_cents,
+    bookings.c.debit_credit,
+    bookings.c.account,
+    bookings.c.contra_account,
+    bookings.c.bu_key,
+    bookings.c.document_date,
+    bookings.c.document_number,
+    bookings.c.text,
+    bookings.c.event_id,
+    bookings.c.location_id,
+    bookings.c.cost_center,
+    bookings.c.reverses_event_id,
+    bookings.c.tax_rate,
+    bookings.c.currency,
+)
 
 
 def _booking(row: Sequence[Any]) -> Booking:
-    (cents, debit_credit, account, contra, bu_key, day, number, text, event_id, location_id, cost_center,
-     reverses, tax_rate, currency) = row
+    (
+        cents,
+        debit_credit,
+        account,
+        contra,
+        bu_key,
+        day,
+        number,
+        text,
+        event_id,
+        location_id,
+        cost_center,
+        reverses,
+        tax_rate,
+        currency,
+    ) = row
     return Booking(
-        amount=Decimal(cents) * _CENT, debit_credit=debit_credit, account=account, contra_account=contra,
-        bu_key=bu_key, document_date=day if isinstance(day, date) else date.fromisoformat(str(day)),
-        document_number=number, text=text, event_id=event_id, location_id=location_id, cost_center=cost_center,
-        reverses_event_id=reverses, tax_rate=None if tax_rate is None else Decimal(tax_rate), currency=currency,
+        amount=Decimal(cents) * _CENT,
+        debit_credit=debit_credit,
+        account=account,
+        contra_account=contra,
+        bu_key=bu_key,
+        document_date=day if isinstance(day, date) else date.fromisoformat(str(day)),
+        document_number=number,
+        text=text,
+        event_id=event_id,
+        location_id=location_id,
+        cost_center=cost_center,
+        reverses_event_id=reverses,
+        tax_rate=None if tax_rate is None else Decimal(tax_rate),
+        currency=currency,
     )
 
 
-def store_booking_set(database: Database, event_id: str, location_id: str, kind: str, event_hash: str,
-                      new_bookings: list[Booking], warnings: list[dict[str, Any]]) -> StoredSet:
+def store_booking_set(
+    database: Database,
+    event_id: str,
+    location_id: str,
+    kind: str,
+    event_hash: str,
+    new_bookings: list[Booking],
+    warnings: list[dict[str, Any]],
+) -> StoredSet:
     """Store an event's bookings unless its id is booked already; answer what is stored."""
     with database.transaction() as connection:
         inserted = connection.scalars(
-            database.insert(booking_sets).values(
-                event_id=event_id, location_id=location_id, kind=kind, content_hash=event_hash,
-                warnings=dumps(warnings), row_count=len(new_bookings), booked_at=datetime.now(timezone.utc),
-            ).on_conflict_do_nothing().returning(booking_sets.c.event_id)
+            database.insert(booking_sets)
+            .values(
+                event_id=event_id,
+                location_id=location_id,
+                kind=kind,
+                content_hash=event_hash,
+                warnings=dumps(warnings),
+                row_count=len(new_bookings),
+                booked_at=datetime.now(timezone.utc),
+            )
+            .on_conflict_do_nothing()
+            .returning(booking_sets.c.event_id)
         ).first()
         if inserted is not None:
             if new_bookings:
                 connection.execute(bookings.insert(), [_row(b, seq) for seq, b in enumerate(new_bookings)])
             return StoredSet("new", new_bookings, warnings)
         stored_hash, stored_warnings = connection.execute(
-            select(booking_sets.c.content_hash, booking_sets.c.warnings).where(booking_sets.c.event_id == event_id)
+            select(booking_sets.c.content_hash, booking_sets.c.warnings).where(
+                booking_sets.c.event_id == event_id
+            )
         ).one()
         if stored_hash != event_hash:
             return StoredSet("conflict", [], [])
         rows = connection.execute(
-            select(*_BOOKING_COLUMNS).where(bookings.c.event_id == event_id).order_by(bookings.c.seq)).all()
+            select(*_BOOKING_COLUMNS).where(bookings.c.event_id == event_id).order_by(bookings.c.seq)
+        ).all()
         return StoredSet("duplicate", [_booking(row) for row in rows], loads(stored_warnings))
 
 
@@ -158,7 +233,9 @@ class ExportBatch:
 
 def _export(row: Any) -> ExportBatch:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
-    return ExportBatch(row.export_id, row.location_id, row.date_from, row.date_to, row.batch, row.row_count, created)
+    return ExportBatch(
+        row.export_id, row.location_id, row.date_from, row.date_to, row.batch, row.row_count, created
+    )
 
 
 def claim_export(database: Database, location_id: str, date_from: date, date_to: date) -> ExportBatch | None:
@@ -168,19 +245,37 @@ def claim_export(database: Database, location_id: str, date_from: date, date_to:
     with database.transaction() as connection:
         claimed = connection.execute(
             update(bookings)
-            .where(bookings.c.location_id == location_id, bookings.c.export_id.is_(None),
-                   bookings.c.document_date >= date_from, bookings.c.document_date <= date_to)
+            .where(
+                bookings.c.location_id == location_id,
+                bookings.c.export_id.is_(None),
+                bookings.c.document_date >= date_from,
+                bookings.c.document_date <= date_to,
+            )
             .values(export_id=export_id)
         ).rowcount
         if not claimed:
             return None
-        batch = 1 + (connection.scalar(
-            select(func.max(datev_exports.c.batch)).where(
-                datev_exports.c.location_id == location_id, datev_exports.c.date_from == date_from,
-                datev_exports.c.date_to == date_to)) or 0)
-        connection.execute(datev_exports.insert().values(
-            export_id=export_id, location_id=location_id, date_from=date_from, date_to=date_to, batch=batch,
-            row_count=claimed, created_at=created_at))
+        batch = 1 + (
+            connection.scalar(
+                select(func.max(datev_exports.c.batch)).where(
+                    datev_exports.c.location_id == location_id,
+                    datev_exports.c.date_from == date_from,
+                    datev_exports.c.date_to == date_to,
+                )
+            )
+            or 0
+        )
+        connection.execute(
+            datev_exports.insert().values(
+                export_id=export_id,
+                location_id=location_id,
+                date_from=date_from,
+                date_to=date_to,
+                batch=batch,
+                row_count=claimed,
+                created_at=created_at,
+            )
+        )
     return ExportBatch(export_id, location_id, date_from, date_to, batch, claimed, created_at)
 
 
@@ -192,8 +287,11 @@ def get_export(database: Database, export_id: str) -> ExportBatch | None:
 
 def list_exports(database: Database, location_id: str) -> list[ExportBatch]:
     with database.connect() as connection:
-        rows = connection.execute(select(datev_exports).where(datev_exports.c.location_id == location_id)
-                                  .order_by(datev_exports.c.date_from, datev_exports.c.batch)).all()
+        rows = connection.execute(
+            select(datev_exports)
+            .where(datev_exports.c.location_id == location_id)
+            .order_by(datev_exports.c.date_from, datev_exports.c.batch)
+        ).all()
     return [_export(row) for row in rows]
 
 
@@ -202,7 +300,8 @@ def exported_bookings(database: Database, export_id: str, fetch_rows: int = 10_0
     PostgreSQL), so a million rows never sit in memory at once."""
     with database.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=fetch_rows).execute(
-            select(*_BOOKING_COLUMNS).where(bookings.c.export_id == export_id).order_by(bookings.c.booking_id))
+            select(*_BOOKING_COLUMNS).where(bookings.c.export_id == export_id).order_by(bookings.c.booking_id)
+        )
         for row in result:
             yield _booking(row)
 

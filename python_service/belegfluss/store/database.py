@@ -21,6 +21,8 @@ from sqlalchemy.pool import NullPool
 
 metadata = MetaData()
 
+MIGRATION_LOCK_KEY = 0x42656C6567  # "Beleg": one advisory lock id for schema migrations
+
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -102,9 +104,21 @@ class Database:
             yield connection
 
     def migrate(self) -> None:
+        """Bring the schema up to date. On PostgreSQL an advisory lock makes replicas that start
+        together migrate one after the other."""
         from . import migrations  # noqa: F401 - imports every table module
 
-        migrations.upgrade(self)
+        if not self.is_postgres:
+            migrations.upgrade(self)
+            return
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                migrations.upgrade(self)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                connection.commit()
 
     def drop_schema(self) -> None:
         """Tests: remove what this database holds (the whole schema on PostgreSQL)."""

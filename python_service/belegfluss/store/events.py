@@ -128,7 +128,10 @@ def store_events(
     token = uuid.uuid4().hex
     rows = [_row(event, payload, now, token) for event, payload in items]
     with database.transaction() as connection:
-        connection.execute(database.insert(events).on_conflict_do_nothing(), rows)
+        # Insert in key order: concurrent writers of overlapping batches then lock rows in the same
+        # order and wait for each other instead of deadlocking.
+        connection.execute(database.insert(events).on_conflict_do_nothing(),
+                           sorted(rows, key=lambda row: row["event_id"]))
         written = connection.execute(
             select(events.c.event_id, events.c.content_hash, events.c.write_token)
             .where(events.c.event_id.in_({row["event_id"] for row in rows}))

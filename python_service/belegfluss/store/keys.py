@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, String, Table, select
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, select
 
 from .database import Database, metadata
 
@@ -28,12 +28,25 @@ api_keys = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
+# A key's own rate limit and item quota (see `reliability/quotas.py`), beside the key so that a
+# released `api_keys` table needs no change; a missing row or a NULL means "the role's default".
+api_key_limits = Table(
+    "api_key_limits",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("rate_limit", Integer),
+    Column("item_quota", Integer),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class ApiKey:
     key_id: str
     role: str
     label: str
+    rate_limit: int | None = None
+    item_quota: int | None = None
 
 
 def hash_key(raw_key: str) -> str:
@@ -70,8 +83,18 @@ def create_key(database: Database, role: str, label: str = "", raw_key: str | No
 def find_key(database: Database, raw_key: str) -> ApiKey | None:
     with database.connect() as connection:
         row = connection.execute(
-            select(api_keys.c.key_id, api_keys.c.role, api_keys.c.label).where(
-                api_keys.c.key_hash == hash_key(raw_key), api_keys.c.revoked.is_(False)
-            )
+            select(api_keys.c.key_id, api_keys.c.role, api_keys.c.label,
+                   api_key_limits.c.rate_limit, api_key_limits.c.item_quota)
+            .select_from(api_keys.outerjoin(api_key_limits, api_key_limits.c.key_id == api_keys.c.key_id))
+            .where(api_keys.c.key_hash == hash_key(raw_key), api_keys.c.revoked.is_(False))
         ).first()
-    return ApiKey(row.key_id, row.role, row.label) if row else None
+    return ApiKey(row.key_id, row.role, row.label, row.rate_limit, row.item_quota) if row else None
+
+
+def set_key_limits(database: Database, key_id: str, rate_limit: int | None, item_quota: int | None) -> None:
+    """Give a key its own limits (None: the role's default, 0: unlimited). Sidecars apply them
+    within `api_key_cache_seconds`."""
+    values = {"rate_limit": rate_limit, "item_quota": item_quota, "updated_at": datetime.now(timezone.utc)}
+    with database.transaction() as connection:
+        connection.execute(database.insert(api_key_limits).values(key_id=key_id, **values)
+                           .on_conflict_do_update(index_elements=[api_key_limits.c.key_id], set_=values))

@@ -1,6 +1,8 @@
 """Versioned schema: `create_all` creates missing tables; numbered steps alter existing ones.
 
-Add a step when a released table changes (a column, an index); never edit a step that shipped.
+Additive changes need no step: a column declared on a table but missing in an existing database
+is added at start (it must be nullable or carry a `server_default`). Add a numbered step for
+anything else (renames, type changes, data moves); never edit a step that shipped.
 """
 
 from __future__ import annotations
@@ -8,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Connection, DateTime, Integer, Table, select
+from sqlalchemy import Column, Connection, DateTime, Integer, Table, inspect, select
+from sqlalchemy.schema import CreateColumn
 
-from . import bookings, events, keys, quarantine  # noqa: F401 - registers their tables on the metadata
+from . import bookings, breakers, events, keys, quarantine, quotas  # noqa: F401 - registers their tables on the metadata
 from .database import Database, metadata
 
 schema_version = Table(
@@ -41,6 +44,20 @@ def upgrade(database: Database) -> None:
                 .values(version=version, applied_at=datetime.now(timezone.utc))
                 .on_conflict_do_nothing()
             )
+    add_missing_columns(database)
+
+
+def add_missing_columns(database: Database) -> None:
+    """ALTER TABLE … ADD COLUMN for every declared column an existing table lacks."""
+    inspector = inspect(database.engine)
+    with database.transaction() as connection:
+        for table in metadata.sorted_tables:
+            existing = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in existing:
+                    definition = CreateColumn(column).compile(dialect=database.engine.dialect)
+                    guard = "IF NOT EXISTS " if database.is_postgres else ""
+                    connection.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {guard}{definition}")
 
 
 def current_version(database: Database) -> int:

@@ -2,6 +2,10 @@
 
 An open ticket is unique per (stage, source, payload): adding the same broken payload twice (a
 webhook redelivered, a workflow re-run) returns the ticket that already holds it.
+
+Tickets of failed deliveries (stage `delivery`, `max_attempts` > 0) form the redelivery queue:
+they are due at `next_attempt_at`, claimed by one worker at a time (a lease), and end
+`delivered` or, after the last attempt, `dead` (dead-lettered).
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, String, Table, Text, func, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, or_, select, update
 
 from .database import Database, dumps, loads, metadata
 
-STATUSES = ("open", "resolved", "retried")
+STATUSES = ("open", "resolved", "retried", "delivered", "dead")
 
 tickets = Table(
     "quarantine_tickets",
@@ -39,8 +43,15 @@ tickets = Table(
     Column("note", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("target", String(200)),
+    Column("attempt_count", Integer, nullable=False, server_default="0"),
+    Column("max_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("claimed_by", String(200)),
+    Column("claimed_until", DateTime(timezone=True)),
 )
 Index("ix_tickets_status_created", tickets.c.status, tickets.c.created_at)
+Index("ix_tickets_due", tickets.c.status, tickets.c.next_attempt_at)
 Index(
     "ux_tickets_open_payload",
     tickets.c.payload_hash,
@@ -61,6 +72,9 @@ class NewTicket:
     workflow: str | None = None
     node: str | None = None
     execution_id: str | None = None
+    target: str | None = None
+    max_attempts: int = 0
+    next_attempt_at: datetime | None = None
 
 
 def _payload_hash(ticket: NewTicket) -> str:
@@ -78,12 +92,16 @@ def _reason(ticket: NewTicket) -> str:
 
 
 def add_tickets(database: Database, new_tickets: list[NewTicket]) -> list[tuple[str, bool]]:
-    """Store tickets; answer (ticket id, created) per input, reusing an open ticket for the same payload."""
+    """Store tickets; answer (ticket id, created) per input, reusing an open ticket for the same payload.
+
+    Tickets go in by payload hash order, so concurrent callers lock the unique index in one order.
+    """
     now = datetime.now(timezone.utc)
-    results: list[tuple[str, bool]] = []
+    hashes = [_payload_hash(ticket) for ticket in new_tickets]
+    results: list[tuple[str, bool]] = [("", False)] * len(new_tickets)
     with database.transaction() as connection:
-        for ticket in new_tickets:
-            payload_hash = _payload_hash(ticket)
+        for position in sorted(range(len(new_tickets)), key=hashes.__getitem__):
+            ticket, payload_hash = new_tickets[position], hashes[position]
             ticket_id = "q_" + uuid.uuid4().hex[:20]
             codes = ",".join(sorted({str(e.get("code", "")) for e in ticket.errors}))
             inserted = connection.execute(
@@ -93,20 +111,19 @@ def add_tickets(database: Database, new_tickets: list[NewTicket]) -> list[tuple[
                     reason=_reason(ticket), codes=codes[:1000], errors=dumps(ticket.errors),
                     payload=dumps(ticket.payload), payload_hash=payload_hash, event_id=ticket.event_id,
                     workflow=ticket.workflow, node=ticket.node, execution_id=ticket.execution_id,
-                    attempts="[]", created_at=now, updated_at=now,
+                    attempts="[]", created_at=now, updated_at=now, target=ticket.target,
+                    attempt_count=0, max_attempts=ticket.max_attempts, next_attempt_at=ticket.next_attempt_at,
                 )
                 .on_conflict_do_nothing()
                 .returning(tickets.c.ticket_id)
             ).first()
             if inserted is not None:
-                results.append((ticket_id, True))
+                results[position] = (ticket_id, True)
             else:
                 existing = connection.scalar(
-                    select(tickets.c.ticket_id).where(
-                        tickets.c.payload_hash == payload_hash, tickets.c.status == "open"
-                    )
+                    select(tickets.c.ticket_id).where(tickets.c.payload_hash == payload_hash, tickets.c.status == "open")
                 )
-                results.append((existing, False))
+                results[position] = (existing, False)
     return results
 
 
@@ -127,9 +144,22 @@ def _as_dict(row: Any) -> dict[str, Any]:
         "attempts": loads(row.attempts),
         "resolution": row.resolution,
         "note": row.note,
-        "created_at": row.created_at.isoformat() if row.created_at else None,
-        "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+        "created_at": _iso(row.created_at),
+        "updated_at": _iso(row.updated_at),
+        "target": row.target,
+        "attempt_count": row.attempt_count,
+        "max_attempts": row.max_attempts,
+        "next_attempt_at": _iso(row.next_attempt_at),
+        "claimed_by": row.claimed_by,
+        "claimed_until": _iso(row.claimed_until),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def get_ticket(database: Database, ticket_id: str) -> dict[str, Any] | None:
@@ -190,3 +220,46 @@ def record_attempt(database: Database, ticket_id: str, attempt: dict[str, Any],
         if payload is not None:
             values["payload"] = dumps(payload)
         connection.execute(update(tickets).where(tickets.c.ticket_id == ticket_id).values(**values))
+
+
+def claim_due(database: Database, worker: str, limit: int, lease_until: datetime, now: datetime) -> list[dict[str, Any]]:
+    """Claim up to `limit` due redelivery tickets for one worker, atomically.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED` lets concurrent claimers pass each other without waiting
+    or double-claiming; SQLite serialises writers, so the single UPDATE is atomic there too.
+    """
+    due = (
+        select(tickets.c.ticket_id)
+        .where(tickets.c.status == "open", tickets.c.max_attempts > 0, tickets.c.next_attempt_at <= now,
+               or_(tickets.c.claimed_until.is_(None), tickets.c.claimed_until < now))
+        .order_by(tickets.c.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    with database.transaction() as connection:
+        claimed = list(connection.scalars(
+            update(tickets).where(tickets.c.ticket_id.in_(due.scalar_subquery()))
+            .values(claimed_by=worker, claimed_until=lease_until, updated_at=now)
+            .returning(tickets.c.ticket_id)
+        ))
+        rows = connection.execute(select(tickets).where(tickets.c.ticket_id.in_(claimed))).all() if claimed else []
+    return sorted((_as_dict(row) for row in rows), key=lambda ticket: ticket["next_attempt_at"] or "")
+
+
+def record_delivery(database: Database, ticket_id: str, attempt: dict[str, Any], status: str,
+                    next_attempt_at: datetime | None, now: datetime) -> dict[str, Any] | None:
+    """Store one redelivery attempt: the outcome, the new status and when to try again."""
+    with database.transaction() as connection:
+        row = connection.execute(select(tickets.c.attempts, tickets.c.attempt_count)
+                                 .where(tickets.c.ticket_id == ticket_id)).first()
+        if row is None:
+            return None
+        connection.execute(
+            update(tickets).where(tickets.c.ticket_id == ticket_id).values(
+                attempts=dumps(loads(row.attempts) + [attempt]), attempt_count=row.attempt_count + 1,
+                status=status, next_attempt_at=next_attempt_at, claimed_by=None, claimed_until=None,
+                resolution="redelivered" if status == "delivered" else ("dead-lettered" if status == "dead" else None),
+                updated_at=now,
+            )
+        )
+    return get_ticket(database, ticket_id)

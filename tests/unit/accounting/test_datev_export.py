@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from belegfluss.accounting.datev.debitoren import write_debitoren
 from belegfluss.accounting.datev.errors import DatevExportError
-from belegfluss.accounting.datev.header import (buchungsstapel_filename, buchungsstapel_header,
-                                                debitoren_kreditoren_header)
+from belegfluss.accounting.datev.header import (
+    buchungsstapel_filename,
+    buchungsstapel_header,
+    debitoren_kreditoren_header,
+)
 from belegfluss.accounting.datev.writer import write_buchungsstapel
 from belegfluss.model import Customer
+
 from tests.extf_validator import assert_valid_extf, validate_extf
 from tests.unit.accounting.stories import example_day, line, make_profile, sale
 
@@ -54,8 +56,10 @@ def test_file_name_names_location_and_period() -> None:
 def test_header_carries_the_profiles_datev_numbers() -> None:
     _, data = export("shop-hamburg")
     header = data.split(b"\r\n")[0].decode("cp1252")
-    assert header == ('"EXTF";700;21;"Buchungsstapel";13;20260401063000123;;"BF";"Belegfluss";"";1234567;42;'
-                      '20250701;4;20260301;20260331;"Belegfluss shop-hamburg";"";1;0;0;"EUR";;"";;;"04";;;"";""')
+    assert header == (
+        '"EXTF";700;21;"Buchungsstapel";13;20260401063000123;;"BF";"Belegfluss";"";1234567;42;'
+        '20250701;4;20260301;20260331;"Belegfluss shop-hamburg";"";1;0;0;"EUR";;"";;;"04";;;"";""'
+    )
 
 
 def test_umsatz_positive_with_decimal_comma_and_bu_key_padded() -> None:
@@ -63,13 +67,19 @@ def test_umsatz_positive_with_decimal_comma_and_bu_key_padded() -> None:
     parsed = assert_valid_extf(data)
     takeaway = [row for row in parsed.rows if row[6].value == "1000" and row[7].value == "8301"]
     assert [(r[0].value, r[1].value, r[8].value, r[9].value, r[10].value) for r in takeaway] == [
-        ("2,50", "S", "0002", "1403", "K1/1001"), ("2,50", "H", "0002", "1403", "K1/1005")]
+        ("2,50", "S", "0002", "1403", "K1/1001"),
+        ("2,50", "H", "0002", "1403", "K1/1005"),
+    ]
 
 
 def test_embedded_quotes_in_texts_are_doubled() -> None:
     profile = make_profile("SKR03")
-    bookings = book(profile, sale([line("5.00")], [{"method": "cash", "amount": "5.00"}], register_id='Theke "A"'))
-    data = b"".join(write_buchungsstapel(bookings, buchungsstapel_header(profile.accounting, profile.id, *MARCH)))
+    bookings = book(
+        profile, sale([line("5.00")], [{"method": "cash", "amount": "5.00"}], register_id='Theke "A"')
+    )
+    data = b"".join(
+        write_buchungsstapel(bookings, buchungsstapel_header(profile.accounting, profile.id, *MARCH))
+    )
     assert b'"Kasse Theke ""A"" Bon' in data
     assert assert_valid_extf(data).rows[0][13].value.startswith('Kasse Theke "A" Bon')
 
@@ -96,8 +106,9 @@ def test_one_file_never_spans_two_wirtschaftsjahre() -> None:
     shop, _, _ = example_day("shop-hamburg")  # July to June
     with pytest.raises(DatevExportError, match="spans two Wirtschaftsjahre"):
         buchungsstapel_header(shop.accounting, shop.id, date(2026, 6, 1), date(2026, 7, 31))
-    assert buchungsstapel_header(shop.accounting, shop.id, date(2025, 12, 1), date(2026, 1, 31)).fiscal_year_start == \
-        date(2025, 7, 1)
+    assert buchungsstapel_header(
+        shop.accounting, shop.id, date(2025, 12, 1), date(2026, 1, 31)
+    ).fiscal_year_start == date(2025, 7, 1)
 
 
 def test_a_booking_outside_the_files_period_is_refused_with_its_row() -> None:
@@ -105,7 +116,9 @@ def test_a_booking_outside_the_files_period_is_refused_with_its_row() -> None:
     header = buchungsstapel_header(profile.accounting, profile.id, date(2026, 3, 1), date(2026, 3, 15))
     with pytest.raises(DatevExportError) as caught:
         b"".join(write_buchungsstapel(bookings, header))
-    assert caught.value.field == "Belegdatum" and caught.value.row == len(bookings) - 1  # the payout of 16 March
+    assert (
+        caught.value.field == "Belegdatum" and caught.value.row == len(bookings) - 1
+    )  # the payout of 16 March
 
 
 def test_the_writer_streams_pulling_bookings_only_as_it_writes() -> None:
@@ -132,8 +145,18 @@ def test_the_writer_streams_pulling_bookings_only_as_it_writes() -> None:
 def test_debitoren_file_lists_customers_with_a_debitor_number() -> None:
     profile = make_profile("SKR04")
     customers = [
-        Customer(first_name="Jana", last_name="Köhler", emails=["jana@example.org"], debitor_number=10001,
-                 address={"street": "Große Elbstraße", "house_number": "12", "postcode": "22767", "city": "Hamburg"}),
+        Customer(
+            first_name="Jana",
+            last_name="Köhler",
+            emails=["jana@example.org"],
+            debitor_number=10001,
+            address={
+                "street": "Große Elbstraße",
+                "house_number": "12",
+                "postcode": "22767",
+                "city": "Hamburg",
+            },
+        ),
         Customer(name="Walk-in without Debitor"),
         Customer(name='Reederei "Nord" GmbH', debitor_number=10002),
     ]
@@ -142,9 +165,12 @@ def test_debitoren_file_lists_customers_with_a_debitor_number() -> None:
     parsed = assert_valid_extf(data)
     assert data.split(b"\r\n")[0].decode("cp1252") == (
         '"EXTF";700;16;"Debitoren/Kreditoren";5;20260401063000123;;"BF";"Belegfluss";"";29098;55003;20260101;4;;;'
-        '"";"";;;;"";;"";;;"04";;;"";""')
+        '"";"";;;;"";;"";;;"04";;;"";""'
+    )
     assert [(r[0].value, r[1].value, r[3].value, r[4].value, r[6].value) for r in parsed.rows] == [
-        ("10001", "", "Köhler", "Jana", "1"), ("10002", 'Reederei "Nord" GmbH', "", "", "2")]
+        ("10001", "", "Köhler", "Jana", "1"),
+        ("10002", 'Reederei "Nord" GmbH', "", "", "2"),
+    ]
     assert parsed.rows[0][15].value == "Große Elbstraße 12" and parsed.rows[0][32].value == "jana@example.org"
     assert all(len(row) == 254 for row in parsed.rows)
 
@@ -176,7 +202,7 @@ class TestTheValidatorCatchesBrokenFiles:
 
     def test_zero_amount(self, valid: bytes) -> None:
         lines = valid.split(b"\r\n")
-        lines[2] = b"0,00" + lines[2][lines[2].index(b";"):]
+        lines[2] = b"0,00" + lines[2][lines[2].index(b";") :]
         assert any("Umsatz" in p for p in validate_extf(b"\r\n".join(lines)).problems)
 
     def test_unquoted_text_column(self, valid: bytes) -> None:
@@ -188,7 +214,12 @@ class TestTheValidatorCatchesBrokenFiles:
         assert any("124 fields" in p for p in validate_extf(b"\r\n".join(lines)).problems)
 
     def test_belegfeld_with_a_space(self, valid: bytes) -> None:
-        assert any("Belegfeld 1" in p for p in validate_extf(valid.replace(b'"K1/1001"', b'"K1 1001"', 1)).problems)
+        assert any(
+            "Belegfeld 1" in p for p in validate_extf(valid.replace(b'"K1/1001"', b'"K1 1001"', 1)).problems
+        )
 
     def test_header_with_the_wrong_format_version(self, valid: bytes) -> None:
-        assert any("category" in p for p in validate_extf(valid.replace(b'"Buchungsstapel";13', b'"Buchungsstapel";12', 1)).problems)
+        assert any(
+            "category" in p
+            for p in validate_extf(valid.replace(b'"Buchungsstapel";13', b'"Buchungsstapel";12', 1)).problems
+        )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from belegfluss.accounting.booking import net_by_account
 from belegfluss.accounting.posting import book_event
 from belegfluss.model import Sale
 from belegfluss.model.money import ZERO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.unit.accounting.stories import ACCOUNTS, make_profile, reversal_of, sale
 
 PROFILES = {chart: make_profile(chart) for chart in ("SKR03", "SKR04")}
@@ -26,18 +26,32 @@ def receipts(draw: st.DrawFn) -> tuple[str, Sale]:
         price = draw(cents)
         quantity = draw(st.integers(1, 4))
         discount_cents = draw(st.integers(0, int(price * quantity * 100) - 1)) if draw(st.booleans()) else 0
-        lines.append({"name": "x", "unit_price": str(price), "quantity": str(quantity),
-                      "tax_rate": draw(st.sampled_from(["19", "7"])),
-                      "discount": str(Decimal(discount_cents).scaleb(-2))})
-    total = sum(Decimal(item["unit_price"]) * int(item["quantity"]) - Decimal(item["discount"]) for item in lines)
+        lines.append(
+            {
+                "name": "x",
+                "unit_price": str(price),
+                "quantity": str(quantity),
+                "tax_rate": draw(st.sampled_from(["19", "7"])),
+                "discount": str(Decimal(discount_cents).scaleb(-2)),
+            }
+        )
+    total = sum(
+        Decimal(item["unit_price"]) * int(item["quantity"]) - Decimal(item["discount"]) for item in lines
+    )
     methods = draw(st.lists(st.sampled_from(["cash", "card", "wallet", "voucher"]), min_size=1, max_size=3))
-    cuts = sorted(draw(st.lists(st.integers(0, int(total * 100)), min_size=len(methods) - 1,
-                                max_size=len(methods) - 1)))
+    cuts = sorted(
+        draw(st.lists(st.integers(0, int(total * 100)), min_size=len(methods) - 1, max_size=len(methods) - 1))
+    )
     bounds = [0, *cuts, int(total * 100)]
-    payments = [{"method": method, "provider": draw(st.sampled_from([None, "sumup", "square"])),
-                 "amount": str(Decimal(bounds[i + 1] - bounds[i]).scaleb(-2)),
-                 "tip": str(draw(st.sampled_from([ZERO, Decimal("0.50"), Decimal("2.00")])))}
-                for i, method in enumerate(methods)]
+    payments = [
+        {
+            "method": method,
+            "provider": draw(st.sampled_from([None, "sumup", "square"])),
+            "amount": str(Decimal(bounds[i + 1] - bounds[i]).scaleb(-2)),
+            "tip": str(draw(st.sampled_from([ZERO, Decimal("0.50"), Decimal("2.00")]))),
+        }
+        for i, method in enumerate(methods)
+    ]
     return chart, sale(lines, payments)
 
 

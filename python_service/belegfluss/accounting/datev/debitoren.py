@@ -31,13 +31,20 @@ def debitor_values(customer: Customer) -> dict[int, str]:
     address = customer.address
     if address is not None:
         street = " ".join(part for part in (address.street, address.house_number) if part)
-        values.update({15: "STR", 16: street, 18: address.postcode or "", 19: address.city or "",
-                       20: address.country or ""})
+        values.update(
+            {
+                15: "STR",
+                16: street,
+                18: address.postcode or "",
+                19: address.city or "",
+                20: address.country or "",
+            }
+        )
     if customer.phones:
         values[29] = customer.phones[0]
     if customer.emails:
         values[33] = customer.emails[0]
-    return {number: value[:_LIMITS[number]] for number, value in values.items()}
+    return {number: value[: _LIMITS[number]] for number, value in values.items()}
 
 
 def _line(values: dict[int, str]) -> str:
@@ -61,9 +68,14 @@ def write_debitoren(customers: Iterable[Customer], header: ExtfHeader) -> Iterat
         if len(number) != digits or number[0] not in "123456":
             raise DatevExportError(
                 f"Debitor number {number} is not a Personenkonto of {digits} digits from 1…6 "
-                f"(Sachkontenlänge {header.sachkontenlaenge} + 1)", row, "Konto")
+                f"(Sachkontenlänge {header.sachkontenlaenge} + 1)",
+                row,
+                "Konto",
+            )
         line = _line(debitor_values(customer))
         try:
             yield line.encode(ENCODING)
         except UnicodeEncodeError as exc:
-            raise DatevExportError(f"character {line[exc.start:exc.end]!r} cannot be written in cp1252", row) from exc
+            raise DatevExportError(
+                f"character {line[exc.start : exc.end]!r} cannot be written in cp1252", row
+            ) from exc

@@ -39,17 +39,37 @@ class ExtfHeader:
         booking_batch = self.category == 21
         created = self.created_at.strftime("%Y%m%d%H%M%S") + f"{self.created_at.microsecond // 1000:03d}"
         fields = [
-            '"EXTF"', "700", str(self.category), _quoted(self.format_name), str(self.format_version), created,
-            "", _quoted(HERKUNFT), _quoted(EXPORTED_BY), '""',
-            str(self.beraternummer), str(self.mandantennummer), _yyyymmdd(self.fiscal_year_start),
+            '"EXTF"',
+            "700",
+            str(self.category),
+            _quoted(self.format_name),
+            str(self.format_version),
+            created,
+            "",
+            _quoted(HERKUNFT),
+            _quoted(EXPORTED_BY),
+            '""',
+            str(self.beraternummer),
+            str(self.mandantennummer),
+            _yyyymmdd(self.fiscal_year_start),
             str(self.sachkontenlaenge),
-            _yyyymmdd(self.date_from), _yyyymmdd(self.date_to),
-            _quoted(self.label), _quoted(self.diktatkuerzel),
+            _yyyymmdd(self.date_from),
+            _yyyymmdd(self.date_to),
+            _quoted(self.label),
+            _quoted(self.diktatkuerzel),
             "1" if booking_batch else "",  # Buchungstyp 1 = Finanzbuchführung
             "0" if booking_batch else "",  # Rechnungslegungszweck 0 = unabhängig
             ("1" if self.festschreibung else "0") if booking_batch else "",
             _quoted("EUR") if booking_batch else '""',
-            "", '""', "", "", _quoted(self.chart_code), "", "", '""', '""',
+            "",
+            '""',
+            "",
+            "",
+            _quoted(self.chart_code),
+            "",
+            "",
+            '""',
+            '""',
         ]
         assert len(fields) == 31
         return ";".join(fields)
@@ -63,35 +83,54 @@ def _yyyymmdd(day: date | None) -> str:
     return day.strftime("%Y%m%d") if day else ""
 
 
-def buchungsstapel_header(settings: AccountingSettings, location_id: str, date_from: date, date_to: date,
-                          created_at: datetime | None = None) -> ExtfHeader:
+def buchungsstapel_header(
+    settings: AccountingSettings,
+    location_id: str,
+    date_from: date,
+    date_to: date,
+    created_at: datetime | None = None,
+) -> ExtfHeader:
     if date_from > date_to:
         raise DatevExportError(f"the period starts ({date_from}) after it ends ({date_to})")
     datev = settings.datev
     fiscal_year_start = datev.fiscal_year_start(date_from)
     if date_to > datev.fiscal_year_end(date_from):
         raise DatevExportError(
-            f"the period {date_from}–{date_to} spans two Wirtschaftsjahre (the one starting {fiscal_year_start} "
-            f"ends {datev.fiscal_year_end(date_from)}); export one file per Wirtschaftsjahr")
+            f"the period {date_from}–{date_to} spans two Wirtschaftsjahre (the one starting "
+            f"{fiscal_year_start} "
+            f"ends {datev.fiscal_year_end(date_from)}); export one file per Wirtschaftsjahr"
+        )
     return ExtfHeader(
-        category=21, format_name="Buchungsstapel", format_version=13,
+        category=21,
+        format_name="Buchungsstapel",
+        format_version=13,
         created_at=created_at or datetime.now(timezone.utc),
-        beraternummer=datev.beraternummer, mandantennummer=datev.mandantennummer,
-        fiscal_year_start=fiscal_year_start, sachkontenlaenge=datev.sachkontenlaenge,
-        chart_code=settings.mapping.chart.datev_code, date_from=date_from, date_to=date_to,
-        label=f"Belegfluss {location_id}"[:BEZEICHNUNG_MAX], diktatkuerzel=datev.diktatkuerzel,
+        beraternummer=datev.beraternummer,
+        mandantennummer=datev.mandantennummer,
+        fiscal_year_start=fiscal_year_start,
+        sachkontenlaenge=datev.sachkontenlaenge,
+        chart_code=settings.mapping.chart.datev_code,
+        date_from=date_from,
+        date_to=date_to,
+        label=f"Belegfluss {location_id}"[:BEZEICHNUNG_MAX],
+        diktatkuerzel=datev.diktatkuerzel,
         festschreibung=datev.festschreibung,
     )
 
 
-def debitoren_kreditoren_header(settings: AccountingSettings, on: date,
-                                created_at: datetime | None = None) -> ExtfHeader:
+def debitoren_kreditoren_header(
+    settings: AccountingSettings, on: date, created_at: datetime | None = None
+) -> ExtfHeader:
     datev = settings.datev
     return ExtfHeader(
-        category=16, format_name="Debitoren/Kreditoren", format_version=5,
+        category=16,
+        format_name="Debitoren/Kreditoren",
+        format_version=5,
         created_at=created_at or datetime.now(timezone.utc),
-        beraternummer=datev.beraternummer, mandantennummer=datev.mandantennummer,
-        fiscal_year_start=datev.fiscal_year_start(on), sachkontenlaenge=datev.sachkontenlaenge,
+        beraternummer=datev.beraternummer,
+        mandantennummer=datev.mandantennummer,
+        fiscal_year_start=datev.fiscal_year_start(on),
+        sachkontenlaenge=datev.sachkontenlaenge,
         chart_code=settings.mapping.chart.datev_code,
     )
 

@@ -64,16 +64,13 @@ def format_amount(amount: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def _text(value: str) -> str:
-    return value.replace('"', '""')
-
-
 def check_booking(booking: Booking) -> list[tuple[str, str]]:
     """Field rules a stored booking meets by construction; used on bookings given from outside.
     Answers (DATEV field name, problem) pairs."""
     problems: list[tuple[str, str]] = []
     if not Decimal("0.01") <= booking.amount <= MAX_AMOUNT or booking.amount != booking.amount.quantize(
-            Decimal("0.01")):
+        Decimal("0.01")
+    ):
         problems.append(("Umsatz", f"{booking.amount} is not a positive amount in cents with ≤ 10 digits"))
     if booking.debit_credit not in ("S", "H"):
         problems.append(("Soll/Haben-Kennzeichen", f"{booking.debit_credit!r} is neither S nor H"))
@@ -83,8 +80,13 @@ def check_booking(booking: Booking) -> list[tuple[str, str]]:
     if booking.bu_key and not re.fullmatch(r"\d{1,4}", booking.bu_key):
         problems.append(("BU-Schlüssel", f"{booking.bu_key!r} is not 1 to 4 digits"))
     if not _BELEGFELD.match(booking.document_number):
-        problems.append(("Belegfeld 1", f"{booking.document_number!r} is empty, longer than 36 or has characters "
-                                        f"outside A-Z a-z 0-9 $ & % * + - /"))
+        problems.append(
+            (
+                "Belegfeld 1",
+                f"{booking.document_number!r} is empty, longer than 36 or has characters "
+                f"outside A-Z a-z 0-9 $ & % * + - /",
+            )
+        )
     if len(booking.text) > 60 or _CONTROL.search(booking.text):
         problems.append(("Buchungstext", f"{booking.text!r} is longer than 60 or holds control characters"))
     if len(booking.cost_center) > 36 or _CONTROL.search(booking.cost_center):
@@ -94,7 +96,9 @@ def check_booking(booking: Booking) -> list[tuple[str, str]]:
     return problems
 
 
-def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_rows: int = 5000) -> Iterator[bytes]:
+def write_buchungsstapel(
+    bookings: Iterable[Booking], header: ExtfHeader, chunk_rows: int = 5000
+) -> Iterator[bytes]:
     """Yield the file as cp1252 chunks: header, column names, then one line per booking."""
     assert header.date_from is not None and header.date_to is not None
     yield (header.line() + CRLF + COLUMN_NAMES_LINE).encode(ENCODING)
@@ -102,7 +106,6 @@ def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_
     ttmm_cache: dict[date, str] = {}
     lines: list[str] = []
     first_row_of_chunk = 1
-    row = 0
     template = ROW_TEMPLATE
     append = lines.append
     for row, booking in enumerate(bookings, start=1):
@@ -111,7 +114,10 @@ def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_
         if ttmm is None:
             if not first_day <= day <= last_day:
                 raise DatevExportError(
-                    f"Belegdatum {day} lies outside the file's period {first_day}–{last_day}", row, "Belegdatum")
+                    f"Belegdatum {day} lies outside the file's period {first_day}–{last_day}",
+                    row,
+                    "Belegdatum",
+                )
             ttmm = ttmm_cache[day] = day.strftime("%d%m")
         amount = booking.amount
         if not 0 < amount <= MAX_AMOUNT:
@@ -119,12 +125,23 @@ def write_buchungsstapel(bookings: Iterable[Booking], header: ExtfHeader, chunk_
         bu_key = _PADDED_BU_KEYS.get(booking.bu_key)
         if bu_key is None:
             bu_key = booking.bu_key.zfill(4)
-        append(template % (
-            format_amount(amount), booking.debit_credit, booking.currency, booking.account, booking.contra_account,
-            bu_key, ttmm, booking.document_number,
-            booking.text.replace('"', '""'), BELEGINFO_ART, booking.event_id.replace('"', '""'),
-            booking.cost_center.replace('"', '""'),
-        ))
+        append(
+            template
+            % (
+                format_amount(amount),
+                booking.debit_credit,
+                booking.currency,
+                booking.account,
+                booking.contra_account,
+                bu_key,
+                ttmm,
+                booking.document_number,
+                booking.text.replace('"', '""'),
+                BELEGINFO_ART,
+                booking.event_id.replace('"', '""'),
+                booking.cost_center.replace('"', '""'),
+            )
+        )
         if len(lines) >= chunk_rows:
             chunk = _encode(lines, first_row_of_chunk)
             lines.clear()  # `append` is bound to this list
@@ -143,6 +160,8 @@ def _encode(lines: list[str], first_row: int) -> bytes:
                 line.encode(ENCODING)
             except UnicodeEncodeError as exc:
                 raise DatevExportError(
-                    f"character {line[exc.start:exc.end]!r} cannot be written in cp1252 "
-                    f"(in {line[max(0, exc.start - 20):exc.end + 20]!r})", first_row + offset) from exc
+                    f"character {line[exc.start : exc.end]!r} cannot be written in cp1252 "
+                    f"(in {line[max(0, exc.start - 20) : exc.end + 20]!r})",
+                    first_row + offset,
+                ) from exc
         raise

@@ -29,7 +29,11 @@ def _event_kind(value: object) -> str:
 
 BOOKABLE_EVENT_ADAPTER: TypeAdapter[BookableEvent] = TypeAdapter(
     Annotated[
-        Union[Annotated[Sale, Tag("sale")], Annotated[ZReport, Tag("z_report")], Annotated[Payout, Tag("payout")]],
+        Union[
+            Annotated[Sale, Tag("sale")],
+            Annotated[ZReport, Tag("z_report")],
+            Annotated[Payout, Tag("payout")],
+        ],
         Discriminator(_event_kind),
     ]
 )
@@ -44,5 +48,13 @@ def book_event(event: BookableEvent, profile: LocationProfile) -> PostingResult:
     return book_sale(event, profile)
 
 
-__all__ = ["BOOKABLE_EVENT_ADAPTER", "BookableEvent", "Payout", "PostingError", "PostingResult", "belegfeld",
-           "book_event", "buchungstext"]
+__all__ = [
+    "BOOKABLE_EVENT_ADAPTER",
+    "BookableEvent",
+    "Payout",
+    "PostingError",
+    "PostingResult",
+    "belegfeld",
+    "book_event",
+    "buchungstext",
+]

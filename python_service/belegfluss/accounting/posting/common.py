@@ -20,15 +20,26 @@ DATEV_ENCODING = "cp1252"
 
 def accounting_of(profile: LocationProfile, location_id: str, currency: str) -> AccountingSettings:
     if profile.accounting is None:
-        raise posting_error("accounting.profile_without_accounting", "$.profile",
-                            f"Location profile '{profile.id}' has no accounting section", profile.id)
+        raise posting_error(
+            "accounting.profile_without_accounting",
+            "$.profile",
+            f"Location profile '{profile.id}' has no accounting section",
+            profile.id,
+        )
     if location_id != profile.id:
-        raise posting_error("accounting.location_mismatch", "$.location_id",
-                            f"The event belongs to location '{location_id}', not to profile '{profile.id}'",
-                            location_id)
+        raise posting_error(
+            "accounting.location_mismatch",
+            "$.location_id",
+            f"The event belongs to location '{location_id}', not to profile '{profile.id}'",
+            location_id,
+        )
     if currency != "EUR":
-        raise posting_error("accounting.currency_not_supported", "$.currency",
-                            f"Only EUR events can be booked (WKZ Umsatz EUR); this one is in {currency}", currency)
+        raise posting_error(
+            "accounting.currency_not_supported",
+            "$.currency",
+            f"Only EUR events can be booked (WKZ Umsatz EUR); this one is in {currency}",
+            currency,
+        )
     return profile.accounting
 
 
@@ -37,8 +48,14 @@ def local_date(moment: datetime, profile: LocationProfile) -> date:
     return moment.astimezone(ZoneInfo(profile.timezone)).date()
 
 
-def payment_leg(mapping: AccountMapping, settings: AccountingSettings, method: str, provider: str | None,
-                amount: Decimal, path: str) -> Leg:
+def payment_leg(
+    mapping: AccountMapping,
+    settings: AccountingSettings,
+    method: str,
+    provider: str | None,
+    amount: Decimal,
+    path: str,
+) -> Leg:
     if method == "cash":
         return Leg(mapping.cash, amount, "Bar")
     if method in ("card", "wallet"):
@@ -49,9 +66,12 @@ def payment_leg(mapping: AccountMapping, settings: AccountingSettings, method: s
         assert mapping.single_purpose_voucher_redemption is not None  # enforced by the profile's validation
         return Leg(mapping.single_purpose_voucher_redemption, amount, "Gutschein")
     if mapping.other_payment is None:
-        raise posting_error("accounting.payment_account_missing", path,
-                            f"Payment method '{method}' has no account: set accounting.accounts.other_payment "
-                            f"in the profile", method)
+        raise posting_error(
+            "accounting.payment_account_missing",
+            path,
+            f"Payment method '{method}' has no account: set accounting.accounts.other_payment in the profile",
+            method,
+        )
     return Leg(mapping.other_payment, amount, provider_label(provider, "Sonstige"))
 
 
@@ -59,17 +79,26 @@ def ensure_cp1252(bookings: Sequence[Booking]) -> None:
     """The DATEV file is cp1252; a character it cannot carry is refused now, with the text that holds it,
     rather than at export time (or, worse, written as '?')."""
     errors: list[ItemError] = []
-    for field, label in (("text", "Buchungstext"), ("event_id", "Beleginfo (event id)"),
-                         ("cost_center", "KOST1")):
+    for field, label in (
+        ("text", "Buchungstext"),
+        ("event_id", "Beleginfo (event id)"),
+        ("cost_center", "KOST1"),
+    ):
         for booking in bookings:
             value = getattr(booking, field)
             try:
                 value.encode(DATEV_ENCODING)
             except UnicodeEncodeError as exc:
-                errors.append(ItemError(
-                    code="accounting.not_cp1252", path="$", value=value,
-                    message=f"{label} '{value}' contains '{value[exc.start:exc.end]}', which a DATEV file "
-                            f"(cp1252) cannot carry"))
+                errors.append(
+                    ItemError(
+                        code="accounting.not_cp1252",
+                        path="$",
+                        value=value,
+                        message=f"{label} '{value}' contains '{value[exc.start : exc.end]}', which "
+                        f"a DATEV file "
+                        f"(cp1252) cannot carry",
+                    )
+                )
                 break
     if errors:
         raise PostingError(errors)

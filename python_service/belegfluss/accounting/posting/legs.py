@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from ..booking import Booking, DebitCredit, net_by_account
 from ...model.money import ZERO
+from ..booking import Booking, DebitCredit, net_by_account
 from .texts import buchungstext
 
 
@@ -62,10 +62,12 @@ def merge_legs(legs: Sequence[Leg]) -> list[Leg]:
 def pair_legs(debits: Sequence[Leg], credits: Sequence[Leg], context: RowContext) -> list[Booking]:
     """Rows "debit account an credit account"; refuses an unbalanced set and checks the result."""
     # A negative leg (a discount line larger than its group, a negative payment) changes sides.
-    debit_legs = [leg for leg in debits if leg.amount > 0] + [replace(leg, amount=-leg.amount)
-                                                              for leg in credits if leg.amount < 0]
-    credit_legs = [leg for leg in credits if leg.amount > 0] + [replace(leg, amount=-leg.amount)
-                                                                for leg in debits if leg.amount < 0]
+    debit_legs = [leg for leg in debits if leg.amount > 0] + [
+        replace(leg, amount=-leg.amount) for leg in credits if leg.amount < 0
+    ]
+    credit_legs = [leg for leg in credits if leg.amount > 0] + [
+        replace(leg, amount=-leg.amount) for leg in debits if leg.amount < 0
+    ]
     debit_total = sum((leg.amount for leg in debit_legs), ZERO)
     credit_total = sum((leg.amount for leg in credit_legs), ZERO)
     if debit_total != credit_total:
@@ -112,8 +114,9 @@ def _row(debit: Leg, credit: Leg, amount: Decimal, context: RowContext) -> Booki
     )
 
 
-def _check_rows_match_legs(rows: Sequence[Booking], debits: Sequence[Leg], credits: Sequence[Leg],
-                           direction: DebitCredit) -> None:
+def _check_rows_match_legs(
+    rows: Sequence[Booking], debits: Sequence[Leg], credits: Sequence[Leg], direction: DebitCredit
+) -> None:
     """The invariant every set keeps: per account, the rows move exactly what the legs say."""
     sign = Decimal(1) if direction == "S" else Decimal(-1)
     expected: dict[int, Decimal] = {}

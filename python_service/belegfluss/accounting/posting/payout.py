@@ -64,10 +64,16 @@ def book_payout(payout: Payout, profile: LocationProfile) -> PostingResult:
         currency=payout.currency,
     )
     if not context.document_number:
-        raise posting_error("accounting.belegfeld_empty", "$.reference",
-                            "The payout reference leaves nothing for Belegfeld 1", payout.reference)
-    debits = [Leg(mapping.bank, payout.net, f"Auszahlung {provider} {payout.reference}"),
-              Leg(mapping.fees, payout.fee, f"Gebühr {provider} {payout.reference}")]
+        raise posting_error(
+            "accounting.belegfeld_empty",
+            "$.reference",
+            "The payout reference leaves nothing for Belegfeld 1",
+            payout.reference,
+        )
+    debits = [
+        Leg(mapping.bank, payout.net, f"Auszahlung {provider} {payout.reference}"),
+        Leg(mapping.fees, payout.fee, f"Gebühr {provider} {payout.reference}"),
+    ]
     credits = [Leg(mapping.geldtransit_account(payout.provider), payout.gross, "")]
     bookings = pair_legs([leg for leg in debits if leg.amount], credits, context)
     ensure_cp1252(bookings)

@@ -30,22 +30,42 @@ _REVERSAL_PREFIX = {"sale": "", "refund": "Erstattung", "void": "Storno"}
 def book_sale(sale: Sale, profile: LocationProfile) -> PostingResult:
     settings = accounting_of(profile, sale.location_id, sale.currency)
     if settings.booking_mode == "daily":
-        return PostingResult([], [ItemError(
-            code="accounting.booked_with_z_report", path="$", value=sale.id,
-            message=f"Location '{profile.id}' books daily totals: this receipt is booked with its Z-report")])
+        return PostingResult(
+            [],
+            [
+                ItemError(
+                    code="accounting.booked_with_z_report",
+                    path="$",
+                    value=sale.id,
+                    message=f"Location '{profile.id}' books daily totals: this receipt is booked "
+                    f"with its Z-report",
+                )
+            ],
+        )
     mapping = settings.mapping
     warnings: list[ItemError] = []
     revenue = _revenue_legs(sale, mapping, warnings)
     _absorb_rounding(sale, revenue, warnings)
     credits = revenue + _tip_legs(sale, mapping, settings, revenue)
-    debits = [payment_leg(mapping, settings, payment.method, payment.provider, payment.amount + payment.tip,
-                          f"$.payments[{i}].method")
-              for i, payment in enumerate(sale.payments)]
+    debits = [
+        payment_leg(
+            mapping,
+            settings,
+            payment.method,
+            payment.provider,
+            payment.amount + payment.tip,
+            f"$.payments[{i}].method",
+        )
+        for i, payment in enumerate(sale.payments)
+    ]
     context = RowContext(
         document_date=local_date(sale.occurred_at, profile),
         document_number=belegfeld(sale.register_id, sale.receipt_number),
-        text_prefix=" ".join(part for part in (_REVERSAL_PREFIX[sale.type], "Kasse", sale.register_id, "Bon",
-                                                sale.receipt_number) if part),
+        text_prefix=" ".join(
+            part
+            for part in (_REVERSAL_PREFIX[sale.type], "Kasse", sale.register_id, "Bon", sale.receipt_number)
+            if part
+        ),
         event_id=sale.id,
         location_id=sale.location_id,
         cost_center=settings.kost1 or "",
@@ -54,16 +74,24 @@ def book_sale(sale: Sale, profile: LocationProfile) -> PostingResult:
         reverses_event_id=sale.original_id if sale.type != "sale" else None,
     )
     if not context.document_number:
-        raise posting_error("accounting.belegfeld_empty", "$.receipt_number",
-                            "Register and receipt number leave nothing for Belegfeld 1 after removing the "
-                            "characters DATEV does not allow", sale.receipt_number)
+        raise posting_error(
+            "accounting.belegfeld_empty",
+            "$.receipt_number",
+            "Register and receipt number leave nothing for Belegfeld 1 after removing the "
+            "characters DATEV does not allow",
+            sale.receipt_number,
+        )
     try:
         bookings = pair_legs(merge_legs(debits), merge_legs(credits), context)
     except UnbalancedSet as exc:
         raise posting_error(
-            "accounting.unbalanced", "$.payments", value=str(exc.debits),
-            message=f"Payments incl. tips ({exc.debits}) do not match revenue, vouchers and tips ({exc.credits}); "
-                    f"the receipt cannot be booked balanced") from exc
+            "accounting.unbalanced",
+            "$.payments",
+            value=str(exc.debits),
+            message=f"Payments incl. tips ({exc.debits}) do not match revenue, vouchers and tips "
+            f"({exc.credits}); "
+            f"the receipt cannot be booked balanced",
+        ) from exc
     ensure_cp1252(bookings)
     return PostingResult(bookings, warnings)
 
@@ -84,10 +112,15 @@ def _revenue_legs(sale: Sale, mapping: AccountMapping, warnings: list[ItemError]
                 warnings.append(warning.model_copy(update={"path": f"$.lines[{i}].product_group"}))
             if account is None:
                 raise posting_error(
-                    "accounting.revenue_account_missing", f"$.lines[{i}].tax_rate", value=str(rate),
+                    "accounting.revenue_account_missing",
+                    f"$.lines[{i}].tax_rate",
+                    value=str(rate),
                     message=f"No revenue account for {rate_label(rate)} VAT: set "
-                            f"accounting.accounts.revenue.default.{format(rate.normalize(), 'f')} in the profile")
-            legs.append(Leg(account, amount, f"{prefix}{rate_label(rate)}", mapping.bu_key(account, rate), rate))
+                    f"accounting.accounts.revenue.default.{format(rate.normalize(), 'f')} in the profile",
+                )
+            legs.append(
+                Leg(account, amount, f"{prefix}{rate_label(rate)}", mapping.bu_key(account, rate), rate)
+            )
     return merge_legs(legs)
 
 
@@ -113,13 +146,23 @@ def _absorb_rounding(sale: Sale, revenue: list[Leg], warnings: list[ItemError]) 
         return
     index = max(range(len(revenue)), key=lambda i: (revenue[i].amount, -i))
     leg = revenue[index]
-    revenue[index] = Leg(leg.account, quantize_cents(leg.amount + difference), leg.label, leg.bu_key, leg.tax_rate)
-    warnings.append(ItemError(
-        code="accounting.rounding_difference", path="$.payments", value=str(difference),
-        message=f"Payments and lines differ by {difference} (receipt rounding); booked on account {leg.account}"))
+    revenue[index] = Leg(
+        leg.account, quantize_cents(leg.amount + difference), leg.label, leg.bu_key, leg.tax_rate
+    )
+    warnings.append(
+        ItemError(
+            code="accounting.rounding_difference",
+            path="$.payments",
+            value=str(difference),
+            message=f"Payments and lines differ by {difference} (receipt rounding); booked on "
+            f"account {leg.account}",
+        )
+    )
 
 
-def _tip_legs(sale: Sale, mapping: AccountMapping, settings: AccountingSettings, revenue: list[Leg]) -> list[Leg]:
+def _tip_legs(
+    sale: Sale, mapping: AccountMapping, settings: AccountingSettings, revenue: list[Leg]
+) -> list[Leg]:
     tips = sale.tip_total
     if tips == ZERO:
         return []
@@ -131,6 +174,10 @@ def _tip_legs(sale: Sale, mapping: AccountMapping, settings: AccountingSettings,
     assert rate is not None
     account, _ = mapping.revenue_account(None, rate)
     if account is None:
-        raise posting_error("accounting.revenue_account_missing", "$.payments", value=str(rate),
-                            message=f"No revenue account for owner tips at {rate_label(rate)}")
+        raise posting_error(
+            "accounting.revenue_account_missing",
+            "$.payments",
+            value=str(rate),
+            message=f"No revenue account for owner tips at {rate_label(rate)}",
+        )
     return [Leg(account, tips, f"Trinkgeld {rate_label(rate)}", mapping.bu_key(account, rate), rate)]

@@ -36,7 +36,9 @@ def belegfeld(*parts: str) -> str:
 
 
 def _datev_charset(text: str) -> str:
-    ascii_only = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
+    ascii_only = (
+        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
+    )
     return _OUTSIDE_DATEV_SET.sub("-", ascii_only).strip("-")
 
 
@@ -49,7 +51,13 @@ def rate_label(rate: Decimal) -> str:
     return f"{format(rate.normalize(), 'f')}%"
 
 
-_PROVIDER_NAMES = {"sumup": "SumUp", "shopify": "Shopify", "square": "Square", "paypal": "PayPal", "stripe": "Stripe"}
+_PROVIDER_NAMES = {
+    "sumup": "SumUp",
+    "shopify": "Shopify",
+    "square": "Square",
+    "paypal": "PayPal",
+    "stripe": "Stripe",
+}
 
 
 def provider_label(provider: str | None, fallback: str) -> str:

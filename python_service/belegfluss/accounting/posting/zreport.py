@@ -46,34 +46,59 @@ def book_z_report(report: ZReport, profile: LocationProfile) -> PostingResult:
     return PostingResult(bookings)
 
 
-def _daily_totals(report: ZReport, mapping: AccountMapping, settings: AccountingSettings,
-                  context: RowContext) -> list[Booking]:
+def _daily_totals(
+    report: ZReport, mapping: AccountMapping, settings: AccountingSettings, context: RowContext
+) -> list[Booking]:
     credits: list[Leg] = []
     for i, total in enumerate(report.totals_by_tax_rate):
         account, _ = mapping.revenue_account(None, total.tax_rate)
         if account is None:
             raise posting_error(
-                "accounting.revenue_account_missing", f"$.totals_by_tax_rate[{i}].tax_rate", value=str(total.tax_rate),
+                "accounting.revenue_account_missing",
+                f"$.totals_by_tax_rate[{i}].tax_rate",
+                value=str(total.tax_rate),
                 message=f"No revenue account for {rate_label(total.tax_rate)} VAT: set "
-                        f"accounting.accounts.revenue.default.{format(total.tax_rate.normalize(), 'f')}")
-        credits.append(Leg(account, total.gross, rate_label(total.tax_rate), mapping.bu_key(account, total.tax_rate),
-                           total.tax_rate))
+                f"accounting.accounts.revenue.default.{format(total.tax_rate.normalize(), 'f')}",
+            )
+        credits.append(
+            Leg(
+                account,
+                total.gross,
+                rate_label(total.tax_rate),
+                mapping.bu_key(account, total.tax_rate),
+                total.tax_rate,
+            )
+        )
     tips = sum((payment.tips for payment in report.totals_by_payment), ZERO)
     if tips:
         credits.append(_tips_leg(tips, mapping, settings, credits))
-    debits = [payment_leg(mapping, settings, payment.method, payment.provider, payment.amount + payment.tips,
-                          f"$.totals_by_payment[{i}].method")
-              for i, payment in enumerate(report.totals_by_payment)]
+    debits = [
+        payment_leg(
+            mapping,
+            settings,
+            payment.method,
+            payment.provider,
+            payment.amount + payment.tips,
+            f"$.totals_by_payment[{i}].method",
+        )
+        for i, payment in enumerate(report.totals_by_payment)
+    ]
     try:
         return pair_legs(merge_legs(debits), merge_legs(credits), context)
     except UnbalancedSet as exc:
         raise posting_error(
-            "accounting.unbalanced", "$.totals_by_payment", value=str(exc.debits),
-            message=f"The Z-report's payment totals incl. tips ({exc.debits}) differ from its revenue per tax "
-                    f"rate plus tips ({exc.credits})") from exc
+            "accounting.unbalanced",
+            "$.totals_by_payment",
+            value=str(exc.debits),
+            message=f"The Z-report's payment totals incl. tips ({exc.debits}) differ from its "
+            f"revenue per tax "
+            f"rate plus tips ({exc.credits})",
+        ) from exc
 
 
-def _tips_leg(tips: Decimal, mapping: AccountMapping, settings: AccountingSettings, revenue: list[Leg]) -> Leg:
+def _tips_leg(
+    tips: Decimal, mapping: AccountMapping, settings: AccountingSettings, revenue: list[Leg]
+) -> Leg:
     if settings.tips == "staff":
         return Leg(mapping.tips_staff, tips, "Trinkgeld")
     main = max(revenue, key=lambda leg: (leg.amount, leg.tax_rate or ZERO)) if revenue else None
@@ -85,9 +110,15 @@ def _tips_leg(tips: Decimal, mapping: AccountMapping, settings: AccountingSettin
 
 def _cash_difference(difference: Decimal, mapping: AccountMapping, context: RowContext) -> list[Booking]:
     if difference > 0:
-        return pair_legs([Leg(mapping.cash, difference, "")],
-                         [Leg(mapping.cash_surplus, difference, "Kassendifferenz")], context)
+        return pair_legs(
+            [Leg(mapping.cash, difference, "")],
+            [Leg(mapping.cash_surplus, difference, "Kassendifferenz")],
+            context,
+        )
     if difference < 0:
-        return pair_legs([Leg(mapping.cash_shortfall, -difference, "")],
-                         [Leg(mapping.cash, -difference, "Kassendifferenz")], context)
+        return pair_legs(
+            [Leg(mapping.cash_shortfall, -difference, "")],
+            [Leg(mapping.cash, -difference, "Kassendifferenz")],
+            context,
+        )
     return []

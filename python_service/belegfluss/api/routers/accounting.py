@@ -30,39 +30,59 @@ class DatevRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     profile: str
-    date_from: date | None = Field(None, alias="from", description="First day of the period (stored bookings)")
-    date_to: date | None = Field(None, alias="to", description="Last day of the period (stored bookings)")
-    export_id: str | None = Field(None, description="Fetch an earlier export again, byte for byte")
-    bookings: list[Any] | None = Field(None, description="Bookings to write instead of stored ones")
+    date_from: date | None = Field(
+        default=None, alias="from", description="First day of the period (stored bookings)"
+    )
+    date_to: date | None = Field(
+        default=None, alias="to", description="Last day of the period (stored bookings)"
+    )
+    export_id: str | None = Field(default=None, description="Fetch an earlier export again, byte for byte")
+    bookings: list[Any] | None = Field(default=None, description="Bookings to write instead of stored ones")
 
 
 class ReconcileRequest(BaseModel):
     profile: str
     items: list[Any] = Field(description="Z-reports to compare with their stored receipts")
-    quarantine: bool = Field(True, description="Open a quarantine ticket for a difference above the threshold")
+    quarantine: bool = Field(
+        default=True, description="Open a quarantine ticket for a difference above the threshold"
+    )
 
 
 def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
 
 
 def _profile(profiles: Any, profile_id: str) -> LocationProfile:
     profile: LocationProfile = profile_lookup(profiles, profile_id)(profile_id)
     if profile.accounting is None:
-        raise ApiError(422, "profile.no_accounting", f"Location profile '{profile_id}' has no accounting section")
+        raise ApiError(
+            422, "profile.no_accounting", f"Location profile '{profile_id}' has no accounting section"
+        )
     return profile
 
 
-@router.post("/book", summary="Book canonical events under a location profile, once per event id",
-             openapi_extra=_body(BookRequest))
+@router.post(
+    "/book",
+    summary="Book canonical events under a location profile, once per event id",
+    openapi_extra=_body(BookRequest),
+)
 async def book(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, BookRequest)
     profile = _profile(profiles, body.profile)
     return results(await run_in_threadpool(service.book_items, database, profile, body.items))
 
 
-@router.post("/datev", summary="DATEV EXTF Buchungsstapel of a period (new batch), an earlier export, or given "
-                                "bookings", openapi_extra=_body(DatevRequest), response_class=StreamingResponse)
+@router.post(
+    "/datev",
+    summary="DATEV EXTF Buchungsstapel of a period (new batch), an earlier export, or given bookings",
+    openapi_extra=_body(DatevRequest),
+    response_class=StreamingResponse,
+)
 async def datev(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> StreamingResponse:
     data = await read_json(request)
     try:
@@ -76,7 +96,9 @@ async def datev(request: Request, database: DatabaseDep, profiles: ProfilesDep) 
         elif body.export_id is not None:
             file = await run_in_threadpool(service.export_again, database, profile, body.export_id)
         elif body.date_from is not None and body.date_to is not None:
-            file = await run_in_threadpool(service.export_period, database, profile, body.date_from, body.date_to)
+            file = await run_in_threadpool(
+                service.export_period, database, profile, body.date_from, body.date_to
+            )
         else:
             raise ApiError(422, "body.invalid", 'Send "from" and "to", an "export_id", or "bookings"')
     except DatevExportError as exc:
@@ -87,21 +109,42 @@ async def datev(request: Request, database: DatabaseDep, profiles: ProfilesDep) 
         raise ApiError(404, "datev.export_unknown", str(exc)) from exc
     headers = {"Content-Disposition": f'attachment; filename="{file.filename}"'}
     if file.export_id:
-        headers.update({"X-Belegfluss-Export-Id": file.export_id, "X-Belegfluss-Batch": str(file.batch),
-                        "X-Belegfluss-Rows": str(file.row_count)})
+        headers.update(
+            {
+                "X-Belegfluss-Export-Id": file.export_id,
+                "X-Belegfluss-Batch": str(file.batch),
+                "X-Belegfluss-Rows": str(file.row_count),
+            }
+        )
     return StreamingResponse(file.chunks, media_type="text/csv; charset=windows-1252", headers=headers)
 
 
 @router.get("/datev/exports", summary="The DATEV exports of a location (export registry)")
 def list_exports(profile: str, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     location = _profile(profiles, profile)
-    return {"exports": [{"export_id": e.export_id, "from": e.date_from.isoformat(), "to": e.date_to.isoformat(),
-                         "batch": e.batch, "rows": e.row_count, "created_at": e.created_at.isoformat()}
-                        for e in booking_store.list_exports(database, location.id)]}
+    return {
+        "exports": [
+            {
+                "export_id": e.export_id,
+                "from": e.date_from.isoformat(),
+                "to": e.date_to.isoformat(),
+                "batch": e.batch,
+                "rows": e.row_count,
+                "created_at": e.created_at.isoformat(),
+            }
+            for e in booking_store.list_exports(database, location.id)
+        ]
+    }
 
 
-@router.post("/reconcile", summary="Compare Z-reports with their stored receipts", openapi_extra=_body(ReconcileRequest))
+@router.post(
+    "/reconcile",
+    summary="Compare Z-reports with their stored receipts",
+    openapi_extra=_body(ReconcileRequest),
+)
 async def reconcile(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, ReconcileRequest)
     profile = _profile(profiles, body.profile)
-    return results(await run_in_threadpool(service.reconcile_items, database, profile, body.items, body.quarantine))
+    return results(
+        await run_in_threadpool(service.reconcile_items, database, profile, body.items, body.quarantine)
+    )

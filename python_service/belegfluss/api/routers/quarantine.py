@@ -32,11 +32,13 @@ class RetryRequest(BaseModel):
              openapi_extra={"requestBody": {"content": {"application/json": {"schema": AddRequest.model_json_schema()}}}})
 async def add(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, AddRequest)
-    return results(await run_in_threadpool(service.add_from_requests, database, body.items))
+    policy = request.app.state.settings.redelivery
+    return results(await run_in_threadpool(service.add_from_requests, database, body.items, policy))
 
 
 @router.get("", summary="List tickets")
-def list_tickets(database: DatabaseDep, status: Literal["open", "resolved", "retried"] | None = None,
+def list_tickets(database: DatabaseDep,
+                 status: Literal["open", "resolved", "retried", "delivered", "dead"] | None = None,
                  source: str | None = None, code: str | None = None, stage: str | None = None,
                  limit: int = 100, offset: int = 0) -> dict[str, Any]:
     tickets, total = quarantine_store.list_tickets(database, status, source, code, stage, min(limit, 1000), offset)

@@ -1,0 +1,94 @@
+"""The redelivery queue: failed deliveries (a CRM answered 429/5xx, a circuit was open) wait in
+quarantine and are replayed by the shipped "Redelivery" template until they go through or run out
+of attempts.
+
+Backoff is exponential with full jitter (AWS architecture blog's "full jitter"): attempt n waits a
+random time in [base·2^(n−1)/2, base·2^(n−1)], capped, so parked items of one outage do not all
+come back in the same second.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..store import quarantine as quarantine_store
+from ..store.database import Database
+
+
+@dataclass(frozen=True)
+class RedeliveryPolicy:
+    base_seconds: float = 30.0
+    max_seconds: float = 3600.0
+    max_attempts: int = 8
+    lease_seconds: float = 120.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "RedeliveryPolicy":
+        return cls(
+            base_seconds=float(env.get("BELEGFLUSS_REDELIVERY_BASE_SECONDS", cls.base_seconds)),
+            max_seconds=float(env.get("BELEGFLUSS_REDELIVERY_MAX_SECONDS", cls.max_seconds)),
+            max_attempts=int(env.get("BELEGFLUSS_REDELIVERY_MAX_ATTEMPTS", cls.max_attempts)),
+            lease_seconds=float(env.get("BELEGFLUSS_REDELIVERY_LEASE_SECONDS", cls.lease_seconds)),
+        )
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> timedelta:
+        """How long to wait before attempt `attempt + 1`, after `attempt` failures (≥ 1)."""
+        ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+
+
+class ClaimRequest(BaseModel):
+    worker: str = Field(min_length=1, max_length=200, description="Who claims (n8n execution or worker id)")
+    limit: int = Field(50, ge=1, le=1000)
+
+
+class OutcomeReport(BaseModel):
+    id: str
+    ok: bool
+    status: int | None = Field(None, description="HTTP status the target answered, if any")
+    error: str | None = None
+
+
+def first_attempt_at(policy: RedeliveryPolicy, now: datetime) -> datetime:
+    return now + policy.delay(1)
+
+
+def claim(database: Database, policy: RedeliveryPolicy, request: ClaimRequest) -> list[dict[str, Any]]:
+    now = datetime.now(timezone.utc)
+    return quarantine_store.claim_due(database, request.worker, request.limit,
+                                      now + timedelta(seconds=policy.lease_seconds), now)
+
+
+def report(database: Database, policy: RedeliveryPolicy, reports: list[OutcomeReport]) -> list[dict[str, Any]]:
+    """Per outcome: delivered, back in the queue with its next time, or dead-lettered (alert!)."""
+    answers = []
+    for index, outcome in enumerate(reports):
+        ticket = quarantine_store.get_ticket(database, outcome.id)
+        if ticket is None or ticket["max_attempts"] == 0:
+            answers.append({"index": index, "ok": False, "errors": [{
+                "code": "redelivery.unknown_ticket", "path": "$.id", "value": outcome.id,
+                "message": f"'{outcome.id}' is not a redelivery ticket"}]})
+            continue
+        if ticket["status"] != "open":
+            answers.append({"index": index, "ok": False, "errors": [{
+                "code": "redelivery.not_open", "path": "$.id", "value": outcome.id,
+                "message": f"Ticket '{outcome.id}' is already {ticket['status']}"}]})
+            continue
+        now = datetime.now(timezone.utc)
+        failures = ticket["attempt_count"] + 1
+        if outcome.ok:
+            status, next_at = "delivered", None
+        elif failures >= ticket["max_attempts"]:
+            status, next_at = "dead", None
+        else:
+            status, next_at = "open", now + policy.delay(failures)
+        attempt = {"at": now.isoformat(), "ok": outcome.ok, "status": outcome.status, "error": outcome.error}
+        updated = quarantine_store.record_delivery(database, outcome.id, attempt, status, next_at, now)
+        answers.append({"index": index, "ok": True, "ticket": updated, "dead_lettered": status == "dead"})
+    return answers
