@@ -20,7 +20,9 @@ from pathlib import Path
 REFERENCE = Path(__file__).resolve().parent / "golden" / "datev" / "reference"
 
 # Text columns of the Buchungsstapel per reference/datev.md §1.3 (derived from DATEV's sample file).
-_BUCHUNGSSTAPEL_TEXT_COLUMNS = "2,3,6,9,11,12,14,16,20-38,40,42,48-87,91,95,96,98,102,103,105,107,109,110,112,118,120,121,123"
+_BUCHUNGSSTAPEL_TEXT_COLUMNS = (
+    "2,3,6,9,11,12,14,16,20-38,40,42,48-87,91,95,96,98,102,103,105,107,109,110,112,118,120,121,123"
+)
 
 
 def _number_set(spec: str) -> set[int]:
@@ -121,7 +123,9 @@ def _valid_ttmm(value: str) -> bool:
 
 def _parse_yyyymmdd(value: str) -> date | None:
     try:
-        return date(int(value[:4]), int(value[4:6]), int(value[6:8])) if re.fullmatch(r"\d{8}", value) else None
+        return (
+            date(int(value[:4]), int(value[4:6]), int(value[6:8])) if re.fullmatch(r"\d{8}", value) else None
+        )
     except ValueError:
         return None
 
@@ -139,7 +143,9 @@ def validate_extf(data: bytes) -> ExtfFile:
     if any(byte >= 0x80 for byte in data):
         try:
             data.decode("utf-8")
-            problems.append("encoding: the file is UTF-8 (non-ASCII characters as multi-byte sequences), not cp1252")
+            problems.append(
+                "encoding: the file is UTF-8 (non-ASCII characters as multi-byte sequences), not cp1252"
+            )
         except UnicodeDecodeError:
             pass
     try:
@@ -156,11 +162,19 @@ def validate_extf(data: bytes) -> ExtfFile:
     names = lines[1].split(";")
     expected_names = [name for name, _ in reference]
     if names != expected_names:
-        wrong = [f"{i + 1}: {got!r} ≠ {want!r}" for i, (got, want) in enumerate(zip(names, expected_names))
-                 if got != want]
-        problems.append(f"column names: {len(names)} names, expected {len(expected_names)}; differing {wrong[:5]}")
-    text_columns = (_BUCHUNGSSTAPEL_TEXT_COLUMNS_SET if category == "21"
-                    else {i for i, (_, kind) in enumerate(reference, start=1) if kind != "N"} - _DEBKRED_NUMBERS)
+        wrong = [
+            f"{i + 1}: {got!r} ≠ {want!r}"
+            for i, (got, want) in enumerate(zip(names, expected_names, strict=False))
+            if got != want
+        ]
+        problems.append(
+            f"column names: {len(names)} names, expected {len(expected_names)}; differing {wrong[:5]}"
+        )
+    text_columns = (
+        _BUCHUNGSSTAPEL_TEXT_COLUMNS_SET
+        if category == "21"
+        else {i for i, (_, kind) in enumerate(reference, start=1) if kind != "N"} - _DEBKRED_NUMBERS
+    )
     rows = []
     for number, line in enumerate(lines[2:], start=1):
         try:
@@ -181,12 +195,17 @@ def validate_extf(data: bytes) -> ExtfFile:
 
 
 _BUCHUNGSSTAPEL_TEXT_COLUMNS_SET = _number_set(_BUCHUNGSSTAPEL_TEXT_COLUMNS)
-# Debitoren/Kreditoren number columns (a published implementation of the format): Konto, flags, dates, amounts.
-_DEBKRED_NUMBERS = _number_set("1,26-28,50,51,61,62,72,73,83,84,94-96,101,105,106,108-132,135,163,164,174,175,"
-                               "185,186,196,197,207,208,218,219,221,232-243,245,246,248,250-254")
+# Debitoren/Kreditoren number columns (a published implementation of the format): Konto, flags,
+# dates, amounts.
+_DEBKRED_NUMBERS = _number_set(
+    "1,26-28,50,51,61,62,72,73,83,84,94-96,101,105,106,108-132,135,163,164,174,175,"
+    "185,186,196,197,207,208,218,219,221,232-243,245,246,248,250-254"
+)
 
 
-def _check_quoting(number: int, row: list[Field], text_columns: set[int], reference: list[tuple[str, str]]) -> list[str]:
+def _check_quoting(
+    number: int, row: list[Field], text_columns: set[int], reference: list[tuple[str, str]]
+) -> list[str]:
     problems = []
     for index, value in enumerate(row, start=1):
         name = reference[index - 1][0]
@@ -204,10 +223,20 @@ def _check_quoting(number: int, row: list[Field], text_columns: set[int], refere
 def _check_booking_row(number: int, row: list[Field], header: list[Field]) -> list[str]:
     problems = []
     umsatz, sh, konto, gegenkonto, bu, belegdatum, belegfeld1, belegfeld2, text = (
-        row[0].value, row[1].value, row[6].value, row[7].value, row[8].value, row[9].value, row[10].value,
-        row[11].value, row[13].value)
+        row[0].value,
+        row[1].value,
+        row[6].value,
+        row[7].value,
+        row[8].value,
+        row[9].value,
+        row[10].value,
+        row[11].value,
+        row[13].value,
+    )
     if not UMSATZ.match(umsatz) or umsatz == "0,00" or umsatz.startswith("-"):
-        problems.append(f"row {number}: Umsatz {umsatz!r} does not match ^\\d{{1,10}},\\d{{2}}$ (positive, not 0,00)")
+        problems.append(
+            f"row {number}: Umsatz {umsatz!r} does not match ^\\d{{1,10}},\\d{{2}}$ (positive, not 0,00)"
+        )
     if sh not in ("S", "H"):
         problems.append(f"row {number}: Soll/Haben-Kennzeichen {sh!r}")
     for name, value in (("Konto", konto), ("Gegenkonto", gegenkonto)):
@@ -220,12 +249,19 @@ def _check_booking_row(number: int, row: list[Field], header: list[Field]) -> li
     elif len(header) > 15:
         start, end = _parse_yyyymmdd(header[14].value), _parse_yyyymmdd(header[15].value)
         if start and end:
-            candidates = [date(year, int(belegdatum[2:]), int(belegdatum[:2]))
-                          for year in {start.year, end.year} if _valid_day(year, belegdatum)]
+            candidates = [
+                date(year, int(belegdatum[2:]), int(belegdatum[:2]))
+                for year in {start.year, end.year}
+                if _valid_day(year, belegdatum)
+            ]
             if not any(start <= day <= end for day in candidates):
-                problems.append(f"row {number}: Belegdatum {belegdatum} lies outside Datum vom–bis {start}–{end}")
+                problems.append(
+                    f"row {number}: Belegdatum {belegdatum} lies outside Datum vom–bis {start}–{end}"
+                )
     if not belegfeld1 or not BELEGFELD.match(belegfeld1):
-        problems.append(f"row {number}: Belegfeld 1 {belegfeld1!r} is empty, > 36 or outside [A-Za-z0-9$&%*+-/]")
+        problems.append(
+            f"row {number}: Belegfeld 1 {belegfeld1!r} is empty, > 36 or outside [A-Za-z0-9$&%*+-/]"
+        )
     if len(belegfeld2) > 12 or not BELEGFELD.match(belegfeld2):
         problems.append(f"row {number}: Belegfeld 2 {belegfeld2!r}")
     if len(text) > 60:
@@ -251,7 +287,9 @@ def _check_debitor_row(number: int, row: list[Field], header: list[Field]) -> li
     length = int(header[13].value) if len(header) > 13 and header[13].value.isdigit() else 4
     konto = row[0].value
     if not re.fullmatch(rf"\d{{{length + 1}}}", konto) or not 1 <= int(konto[0]) <= 6:
-        problems.append(f"row {number}: Konto {konto!r} is not a Debitor (Sachkontenlänge + 1 digits, 1…6xxxx)")
+        problems.append(
+            f"row {number}: Konto {konto!r} is not a Debitor (Sachkontenlänge + 1 digits, 1…6xxxx)"
+        )
     if row[6].value not in ("", "0", "1", "2"):
         problems.append(f"row {number}: Adressattyp {row[6].value!r}")
     return problems
@@ -265,16 +303,20 @@ def _check_header(header: list[Field]) -> list[str]:
     quoted_positions = {1, 4, 8, 9, 10, 17, 18, 22, 24, 27, 30, 31}
     for position in range(1, 32):
         if (position in quoted_positions) != header[position - 1].quoted:
-            problems.append(f"header field {position}: {'must' if position in quoted_positions else 'must not'} "
-                            f"be quoted ({value[position - 1]!r})")
+            problems.append(
+                f"header field {position}: {'must' if position in quoted_positions else 'must not'} "
+                f"be quoted ({value[position - 1]!r})"
+            )
     expected = {1: "EXTF", 2: "700"}
     for position, want in expected.items():
         if value[position - 1] != want:
             problems.append(f"header field {position}: {value[position - 1]!r} ≠ {want!r}")
     category = (value[2], value[3], value[4])
     if category not in (("21", "Buchungsstapel", "13"), ("16", "Debitoren/Kreditoren", "5")):
-        problems.append(f"header: category/name/version {category} is neither 21/Buchungsstapel/13 nor "
-                        f"16/Debitoren/Kreditoren/5")
+        problems.append(
+            f"header: category/name/version {category} is neither 21/Buchungsstapel/13 nor "
+            f"16/Debitoren/Kreditoren/5"
+        )
     if not re.fullmatch(r"\d{17}", value[5]):
         problems.append(f"header field 6 Erzeugt am: {value[5]!r} is not YYYYMMDDHHMMSSFFF")
     if len(value[7]) != 2:
@@ -295,14 +337,18 @@ def _check_header(header: list[Field]) -> list[str]:
     if category[0] == "21":
         start, end = _parse_yyyymmdd(value[14]), _parse_yyyymmdd(value[15])
         if start is None or end is None:
-            problems.append(f"header fields 15/16 Datum vom/bis: {value[14]!r}/{value[15]!r} are not YYYYMMDD")
+            problems.append(
+                f"header fields 15/16 Datum vom/bis: {value[14]!r}/{value[15]!r} are not YYYYMMDD"
+            )
         elif start > end:
             problems.append("header: Datum vom after Datum bis")
         elif fiscal_year_start is not None:
             next_start = date(fiscal_year_start.year + 1, fiscal_year_start.month, fiscal_year_start.day)
             if not fiscal_year_start <= start <= end < next_start:
-                problems.append(f"header: Datum vom–bis {start}–{end} is not inside the Wirtschaftsjahr starting "
-                                f"{fiscal_year_start}")
+                problems.append(
+                    f"header: Datum vom–bis {start}–{end} is not inside the Wirtschaftsjahr starting "
+                    f"{fiscal_year_start}"
+                )
         if len(value[16]) > 30:
             problems.append("header field 17 Bezeichnung: longer than 30")
         if not re.fullmatch(r"([A-Z]{2})?", value[17]):
