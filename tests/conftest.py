@@ -90,7 +90,7 @@ def profiles_dir(workdir: Path) -> Path:
 
 def start_sidecar(database_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Sidecar:
     port = free_port()
-    key = f"bf_test_{secrets.token_urlsafe(24)}"
+    key = f"bf_{secrets.token_hex(6)}_{secrets.token_urlsafe(24)}"  # own key id per sidecar
     log_path = workdir / f"sidecar-{port}.log"
     env = {**os.environ, "BELEGFLUSS_DATABASE_URL": database_url, "BELEGFLUSS_BOOTSTRAP_KEY": key,
            "BELEGFLUSS_PROFILES_DIR": str(profiles_dir(workdir)),

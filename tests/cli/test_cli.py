@@ -89,3 +89,9 @@ def test_keys_create_prints_a_key_that_only_exists_hashed(database_url: str) -> 
 @pytest.mark.parametrize("role", ["root", ""])
 def test_keys_create_refuses_unknown_roles(database_url: str, role: str) -> None:
     assert belegfluss(database_url, "keys", "create", "--role", role).returncode == 2
+
+
+def test_keys_create_with_own_limits(database_url: str) -> None:
+    run = belegfluss(database_url, "keys", "create", "--role", "workflow", "--rate-limit", "5", "--item-quota", "0")
+    found = find_key(Database(database_url), run.stdout.strip())
+    assert found is not None and (found.rate_limit, found.item_quota) == (5, 0)

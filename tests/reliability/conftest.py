@@ -8,10 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-
 from belegfluss.reliability.quotas import Limit
 from belegfluss.store.keys import create_key, find_key, set_key_limits
-from tests.conftest import POSTGRES_URL, Sidecar, _drop_schema, _fresh_schema, start_sidecar, stop_sidecar
+
+from tests.conftest import (
+    POSTGRES_URL,
+    Sidecar,
+    _drop_schema,
+    _fresh_schema,
+    start_sidecar,
+    stop_sidecar,
+)
 
 MAX_REQUEST_BYTES = 64 * 1024
 SHED_RETRY_AFTER_SECONDS = 3

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from belegfluss.reliability.breaker import Breaker, BreakerPolicy, Outcome, check, report, trips
+from belegfluss.reliability.breaker import (
+    Breaker,
+    BreakerPolicy,
+    Outcome,
+    check,
+    report,
+    trips,
+)
 
 POLICY = BreakerPolicy(failure_threshold=3, open_seconds=10, max_open_seconds=35, probe_seconds=5)
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 UNAVAILABLE = Outcome(ok=False, status=503, error="Service Unavailable")
 DELIVERED = Outcome(ok=True, status=200)
 

@@ -4,7 +4,7 @@ reported failure nor both claim the half-open probe (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from belegfluss.reliability import delivery
 from belegfluss.reliability.breaker import BreakerPolicy
@@ -12,7 +12,7 @@ from belegfluss.store import breakers as breaker_store
 from belegfluss.store.database import Database
 
 POLICY = BreakerPolicy(failure_threshold=3, open_seconds=10, probe_seconds=30)
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WORKERS = 16
 
 

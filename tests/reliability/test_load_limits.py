@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
-from tests.reliability.conftest import MAX_REQUEST_BYTES, SHED_RETRY_AFTER_SECONDS, Replicas
+from tests.reliability.conftest import (
+    MAX_REQUEST_BYTES,
+    SHED_RETRY_AFTER_SECONDS,
+    Replicas,
+)
 from tests.reliability.slow_upload import SlowUpload
 
 DATEV_BODY = {"profile": "cafe-berlin", "from": "2026-01-01", "to": "2026-01-31"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from belegfluss.reliability.quotas import Limit, QuotaSettings, parse_role_limits
 from belegfluss.store import quotas as quota_store
 from belegfluss.store.database import Database

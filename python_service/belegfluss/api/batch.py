@@ -16,16 +16,22 @@ from ..validation import codes
 from .errors import ApiError
 
 Envelope = TypeVar("Envelope", bound=BaseModel)
+_UNPARSED = object()
 
 
 async def read_json(request: Request) -> Any:
+    """The body as JSON, parsed once per request (the quota check counts items from the same parse)."""
+    cached = getattr(request.state, "json_body", _UNPARSED)
+    if cached is not _UNPARSED:
+        return cached
     body = await request.body()
     if not body:
         raise ApiError(400, codes.BODY_INVALID_JSON, "The request body is empty; send a JSON object")
     try:
-        return orjson.loads(body)
+        request.state.json_body = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise ApiError(400, codes.BODY_INVALID_JSON, f"The request body is not valid JSON: {exc}") from exc
+    return request.state.json_body
 
 
 async def read_envelope(request: Request, model: type[Envelope]) -> Envelope:

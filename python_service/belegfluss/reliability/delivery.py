@@ -5,7 +5,7 @@ input order within one atomic change of that target's breaker."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -71,7 +71,7 @@ def _apply_per_target(database: Database, items: list[Any], model: type[Item], s
 def check_items(database: Database, policy: BreakerPolicy, items: list[Any],
                 now: datetime | None = None) -> list[dict[str, Any]]:
     """Per item: may the workflow deliver now (`allowed`), the breaker's `state`, and `retry_at`."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
 
     def step(breaker: Breaker, _item: CheckItem) -> tuple[dict[str, Any], Breaker]:
         decision, after = check(breaker, moment, policy)
@@ -83,7 +83,7 @@ def check_items(database: Database, policy: BreakerPolicy, items: list[Any],
 def report_items(database: Database, policy: BreakerPolicy, items: list[Any],
                  now: datetime | None = None) -> list[dict[str, Any]]:
     """Per item: the breaker's state after this outcome, and whether the outcome counted against the target."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
 
     def step(breaker: Breaker, item: ReportItem) -> tuple[dict[str, Any], Breaker]:
         outcome = Outcome(item.ok, item.status, item.error)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
-import orjson
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import ApiKeyDep
+from ..api.batch import read_json
 from ..api.errors import ApiError
 from ..store import quotas as quota_store
 from .quotas import Limit, QuotaSettings
@@ -23,8 +23,8 @@ async def batch_item_count(request: Request) -> int:
     if request.method not in ("POST", "PUT", "PATCH"):
         return 0
     try:
-        data = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
+        data = await read_json(request)
+    except ApiError:
         return 0  # the route answers the broken body itself
     items = data.get("items") if isinstance(data, dict) else None
     return len(items) if isinstance(items, list) else 0

@@ -10,7 +10,7 @@ created by `INSERT … ON CONFLICT DO NOTHING` under the same rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, Column, DateTime, Integer, Row, String, Table, Text, select, update
@@ -50,7 +50,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; everything stored here is UTC.
     if moment is None or moment.tzinfo is not None:
         return moment
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)
 
 
 def _breaker(row: Row[Any]) -> Breaker:
@@ -72,7 +72,7 @@ def _read(database: Database, target: str) -> tuple[Breaker, int | None]:
 
 
 def _swap(database: Database, old_version: int | None, new: Breaker) -> bool:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with database.transaction() as connection:
         if old_version is None:
             written = connection.execute(

@@ -53,7 +53,7 @@ def hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-def _key_id_of(raw_key: str) -> str:
+def key_id_of(raw_key: str) -> str:
     parts = raw_key.split("_")
     return parts[1] if len(parts) >= 3 and parts[0] == "bf" else "k" + hash_key(raw_key)[:15]
 
@@ -68,7 +68,7 @@ def create_key(database: Database, role: str, label: str = "", raw_key: str | No
         connection.execute(
             database.insert(api_keys)
             .values(
-                key_id=_key_id_of(raw_key),
+                key_id=key_id_of(raw_key),
                 key_hash=hash_key(raw_key),
                 role=role,
                 label=label,
