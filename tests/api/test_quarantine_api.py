@@ -119,3 +119,13 @@ def test_parked_delivery_is_claimed_once_and_dead_lettered_after_its_attempts(an
     assert last["dead_lettered"] is True and last["ticket"]["status"] == "dead"
     dead = any_sidecar.client.get("/v1/quarantine", params={"status": "dead", "limit": 1000}).json()["tickets"]
     assert parked["ticket_id"] in [t["id"] for t in dead]
+
+
+def test_nightly_check_over_http_finds_a_receipt_gap_and_answers_its_ticket(any_sidecar: Sidecar) -> None:
+    register = "R" + uuid.uuid4().hex[:6]
+    any_sidecar.client.post("/v1/validate", json={"items": [sale(register_id=register, receipt_number="1"),
+                                                            sale(register_id=register, receipt_number="3")]})
+    report = any_sidecar.client.post("/v1/check", json={"checks": ["receipt_sequence"]}).json()
+    [finding] = [f for f in report["findings"] if f["subject"].endswith(register)]
+    assert finding["action"] == "ticket"
+    assert any_sidecar.client.get(f"/v1/quarantine/{finding['ticket_id']}").json()["stage"] == "check"

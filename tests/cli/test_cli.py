@@ -95,3 +95,14 @@ def test_keys_create_with_own_limits(database_url: str) -> None:
     run = belegfluss(database_url, "keys", "create", "--role", "workflow", "--rate-limit", "5", "--item-quota", "0")
     found = find_key(Database(database_url), run.stdout.strip())
     assert found is not None and (found.rate_limit, found.item_quota) == (5, 0)
+
+
+def test_check_reports_findings_and_exits_non_zero_while_tickets_remain(database_url: str) -> None:
+    clean = belegfluss(database_url, "check", "--only", "receipt_sequence")
+    assert clean.returncode == 0 and "0 findings" in clean.stdout
+
+    belegfluss(database_url, "validate", stdin=jsonl(sale(register_id="K5", receipt_number="7"),
+                                                    sale(register_id="K5", receipt_number="9")))
+    run = belegfluss(database_url, "check", "--only", "receipt_sequence")
+    assert run.returncode == 1
+    assert "[receipt_sequence] Register K5 of cafe-berlin: 1 receipt numbers missing in 1 gaps" in run.stdout

@@ -82,13 +82,6 @@ def record_links(customer: Customer) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------- resolve
 
 @dataclass(slots=True)
-class _Candidate:
-    record_id: str
-    golden_id: str
-    features: CustomerFeatures
-
-
-@dataclass(slots=True)
 class _Verdict:
     """The evidence of one incoming record against one golden customer."""
 
@@ -154,68 +147,91 @@ def _replay(index: int, row: Any) -> Resolution:
     return Resolution(index, row.golden_id, row.decision, row.score, loads(row.reasons), row.record_id, replay=True)
 
 
-def _candidates(connection: Connection, keys: list[str], settings: MatchSettings) -> dict[str, list[_Candidate]]:
-    """Records per blocking key, at most `max_block_size` per key (the newest): a key shared by
-    thousands (a shop's own address typed for walk-ins) must not flood the comparison."""
-    by_key: dict[str, list[_Candidate]] = defaultdict(list)
-    parsed: dict[str, CustomerFeatures] = {}
+_STRONG_KEYS = ("e:", "p:", "c:", "l:")  # e-mail, phone, card token, loyalty id
+
+
+def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[tuple[str, str]]]:
+    """(record id, golden id) per blocking key, at most `per_key` of them: a key shared by
+    thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
+    hits: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for start in range(0, len(keys), _SQL_CHUNK):
         chunk = keys[start:start + _SQL_CHUNK]
         ranked = (
-            select(keys_table.c.key, source_records.c.record_id, source_records.c.golden_id,
-                   source_records.c.features,
-                   func.row_number().over(partition_by=keys_table.c.key,
-                                          order_by=source_records.c.created_at.desc()).label("rank"))
-            .join(source_records, source_records.c.record_id == keys_table.c.record_id)
+            select(keys_table.c.key, keys_table.c.record_id,
+                   func.row_number().over(partition_by=keys_table.c.key, order_by=keys_table.c.record_id).label("rank"))
             .where(keys_table.c.key.in_(chunk))
             .subquery()
         )
-        rows = connection.execute(select(ranked).where(ranked.c.rank <= settings.max_block_size))
-        for row in rows:
-            feature = parsed.get(row.record_id)
-            if feature is None:
-                feature = parsed[row.record_id] = CustomerFeatures.from_json(loads(row.features))
-            by_key[row.key].append(_Candidate(row.record_id, row.golden_id, feature))
-    return by_key
+        rows = connection.execute(
+            select(ranked.c.key, ranked.c.record_id, source_records.c.golden_id)
+            .join(source_records, source_records.c.record_id == ranked.c.record_id)
+            .where(ranked.c.rank <= per_key))
+        for key, record_id, golden_id in rows:
+            hits[key].append((record_id, golden_id))
+    return hits
+
+
+def _features_of(connection: Connection, record_ids: list[str]) -> dict[str, CustomerFeatures]:
+    features: dict[str, CustomerFeatures] = {}
+    for start in range(0, len(record_ids), _SQL_CHUNK):
+        rows = connection.execute(select(source_records.c.record_id, source_records.c.features)
+                                  .where(source_records.c.record_id.in_(record_ids[start:start + _SQL_CHUNK])))
+        for record_id, data in rows:
+            features[record_id] = CustomerFeatures.from_json(loads(data))
+    return features
 
 
 def _score_against_graph(
     connection: Connection, incoming: list[CustomerFeatures], settings: MatchSettings
 ) -> list[dict[str, _Verdict]]:
-    """Per incoming record: the verdict against each candidate golden customer (its best record)."""
+    """Per incoming record: the verdict against each candidate golden customer (its best record).
+
+    Candidates are the golden customers sharing the most blocking keys with the record (a shared
+    e-mail, phone or card counts more than a shared phonetic name), at most `max_candidates`.
+    """
     item_keys = [blocking_keys(f) for f in incoming]
-    by_key = _candidates(connection, sorted({k for keys in item_keys for k in keys}), settings)
-    pairs: list[tuple[int, _Candidate]] = []
-    for item, keys in enumerate(item_keys):
-        shared: dict[str, int] = defaultdict(int)
-        records: dict[str, _Candidate] = {}
+    hits = _key_hits(connection, sorted({k for keys in item_keys for k in keys}), settings.max_candidates)
+    chosen: list[list[tuple[str, str]]] = []
+    for keys in item_keys:
+        weight: dict[str, int] = defaultdict(int)
+        records: dict[str, str] = {}
         for key in keys:
-            for candidate in by_key.get(key, ()):
-                shared[candidate.golden_id] += 1
-                records[candidate.record_id] = candidate
-        # Bounded: the golden customers sharing the most keys with the record are scored.
-        kept = set(sorted(shared, key=lambda g: -shared[g])[:settings.max_candidates])
-        pairs.extend((item, c) for c in records.values() if c.golden_id in kept)
+            strength = 3 if key.startswith(_STRONG_KEYS) else 1
+            for record_id, golden_id in hits.get(key, ()):
+                weight[golden_id] += strength
+                records[record_id] = golden_id
+        kept = set(sorted(weight, key=lambda g: -weight[g])[:settings.max_candidates])
+        chosen.append([(r, g) for r, g in records.items() if g in kept])
+    features = _features_of(connection, sorted({r for item in chosen for r, _ in item}))
+    pairs = [(item, record_id, golden_id) for item, candidates in enumerate(chosen)
+             for record_id, golden_id in candidates]
     verdicts: list[dict[str, _Verdict]] = [{} for _ in incoming]
     if not pairs:
         return verdicts
-    scores, decisions = judge_pairs([(incoming[i], c.features) for i, c in pairs], settings)
+    scores, decisions = judge_pairs([(incoming[i], features[r]) for i, r, _ in pairs], settings)
+    best: dict[tuple[int, str], int] = {}
     conflicts: set[tuple[int, str]] = set()
-    for k, (item, candidate) in enumerate(pairs):
+    for k, (item, _record_id, golden_id) in enumerate(pairs):
         if scores.vetoed[k] and scores.total[k] < settings.match_threshold:
-            conflicts.add((item, candidate.golden_id))
-        current = verdicts[item].get(candidate.golden_id)
-        if current is None or (decisions[k], scores.total[k]) > (current.decision, current.score):
-            verdicts[item][candidate.golden_id] = _Verdict(
-                candidate.golden_id, int(decisions[k]), float(scores.total[k]), candidate.record_id,
-                explain(scores, k, incoming[item], candidate.features, settings))
-    # A golden customer one of whose records conflicts with the new record is never merged automatically.
-    for item, golden_id in conflicts:
-        verdict = verdicts[item][golden_id]
-        if verdict.decision == MATCH:
+            conflicts.add((item, golden_id))
+        current = best.get((item, golden_id))
+        if current is None or (decisions[k], scores.total[k]) > (decisions[current], scores.total[current]):
+            best[(item, golden_id)] = k
+    closest: dict[int, int] = {}  # item → its best pair overall: the reasons of a `new` answer
+    for (item, _golden_id), k in best.items():
+        if item not in closest or (decisions[k], scores.total[k]) > (decisions[closest[item]], scores.total[closest[item]]):
+            closest[item] = k
+    for (item, golden_id), k in best.items():
+        if decisions[k] == NEW and closest[item] != k:
+            continue  # only the closest of the candidates that are not the same person is explained
+        verdict = _Verdict(golden_id, int(decisions[k]), float(scores.total[k]), pairs[k][1],
+                           explain(scores, k, incoming[item], features[pairs[k][1]], settings))
+        # A golden customer one of whose records conflicts with the new record is never merged automatically.
+        if (item, golden_id) in conflicts and verdict.decision == MATCH:
             verdict.decision = REVIEW
             verdict.reasons.append({"field": "conflict", "comparison": "another record of this customer disagrees",
                                     "blocks_automatic_merge": True, "contribution": 0.0})
+        verdicts[item][golden_id] = verdict
     return verdicts
 
 

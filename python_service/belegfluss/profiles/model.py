@@ -24,6 +24,14 @@ class CrmTarget(BaseModel):
     portal_id: str | None = None
 
 
+class AlertTarget(BaseModel):
+    """Where the error-handler and redelivery templates send alerts (Slack-compatible JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhook_url: str | None = Field(None, description="A Slack-compatible incoming webhook; none: no alerts")
+
+
 class LocationProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -37,6 +45,7 @@ class LocationProfile(BaseModel):
         description="Registers bound by KassenSichV: their sales must carry a TSE block.",
     )
     crm: CrmTarget = Field(default_factory=CrmTarget)
+    alerts: AlertTarget = Field(default_factory=AlertTarget)
     accounting: AccountingSettings | None = Field(
         default=None,
         description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV.",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..model.errors import schema_errors
 from ..store import breakers as breaker_store
+from ..store import deliveries as delivery_store
 from ..store.database import Database
 from .breaker import Breaker, BreakerPolicy, Outcome, check, report, retry_at, trips
 
@@ -32,6 +33,7 @@ class ReportItem(TargetItem):
     ok: bool = Field(description="Whether the delivery succeeded")
     status: int | None = Field(None, ge=100, le=599, description="The target's HTTP status, none for a network error")
     error: str | None = Field(None, description="A short text for people: what went wrong")
+    event_id: str | None = Field(None, description="The event delivered; successes are recorded per event and target")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -91,7 +93,13 @@ def report_items(database: Database, policy: BreakerPolicy, items: list[Any],
         return {"state": after.state, "failures": after.failures, "counted": trips(outcome),
                 "retry_at": _iso(retry_at(after))}, after
 
-    return _apply_per_target(database, items, ReportItem, step)
+    answers = _apply_per_target(database, items, ReportItem, step)
+    delivered = []
+    for answer, raw in zip(answers, items):
+        if answer["ok"] and isinstance(raw, dict) and raw.get("ok") and raw.get("event_id"):
+            delivered.append((str(raw["event_id"]), answer["target"]))
+    delivery_store.record_deliveries(database, delivered, moment)
+    return answers
 
 
 def describe(breaker: Breaker) -> dict[str, Any]:

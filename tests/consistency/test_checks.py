@@ -1,0 +1,105 @@
+"""The correction jobs on SQLite and PostgreSQL: each finding is fixed with an audit entry or
+becomes a ticket, and a second run finds nothing new."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from belegfluss.accounting import service as accounting
+from belegfluss.consistency.runner import CheckOptions, run_checks
+from belegfluss.profiles.registry import ProfileRegistry
+from belegfluss.quarantine.redelivery import RedeliveryPolicy
+from belegfluss.store import audit
+from belegfluss.store import quarantine as quarantine_store
+from belegfluss.store.database import Database
+from belegfluss.store.deliveries import record_deliveries
+from belegfluss.validation.pipeline import validate_events
+from tests.builders import sale
+
+PROFILES = ProfileRegistry.load(Path(__file__).resolve().parents[2] / "workflows" / "profiles")
+CAFE = PROFILES.get("cafe-berlin")
+POLICY = RedeliveryPolicy(base_seconds=0, max_seconds=0)
+LATER = datetime.now(timezone.utc) + timedelta(hours=2)
+
+
+def store(database: Database, *events: dict) -> None:
+    results = validate_events(database, list(events), lambda _location: CAFE)
+    assert all(result.ok for result in results), [r.errors for r in results]
+
+
+def check(database: Database, *names: str, fix: bool = True) -> dict:
+    return run_checks(database, [CAFE], POLICY, CheckOptions(checks=names, fix=fix), now=LATER)
+
+
+def card_sale(amount: str = "6.30", **overrides: object) -> dict:
+    return sale(payments=[{"method": "card", "amount": amount, "provider": "sumup"}], **overrides)
+
+
+def test_missing_booking_is_booked_with_an_audit_entry_and_not_found_again(database: Database) -> None:
+    event = sale()
+    store(database, event)
+    report = check(database, "missing_bookings")
+    assert [(f["check"], f["subject"], f["action"]) for f in report["findings"]] == [
+        ("missing_booking", event["id"], "booked")]
+    [entry] = audit.entries(database, subject=event["id"])
+    assert entry["action"] == "booked_missing_event" and entry["actor"] == "belegfluss check"
+    assert check(database, "missing_bookings")["findings"] == []
+
+
+def test_without_fix_a_missing_booking_becomes_a_ticket(database: Database) -> None:
+    store(database, sale())
+    report = check(database, "missing_bookings", fix=False)
+    assert report["tickets"] == 1 and report["fixed"] == 0
+    ticket = quarantine_store.get_ticket(database, report["findings"][0]["ticket_id"])
+    assert ticket["stage"] == "check" and ticket["codes"] == ["check.missing_booking"]
+
+
+def test_undelivered_sale_is_queued_for_redelivery_to_its_crm(database: Database) -> None:
+    delivered, forgotten = sale(), sale()
+    store(database, delivered, forgotten)
+    record_deliveries(database, [(delivered["id"], "hubspot:cafe-berlin")], datetime.now(timezone.utc))
+    report = check(database, "undelivered_sales")
+    assert [f["subject"] for f in report["findings"]] == [forgotten["id"]]
+    ticket = quarantine_store.get_ticket(database, report["findings"][0]["ticket_id"])
+    assert (ticket["stage"], ticket["target"], ticket["payload"]["id"]) == (
+        "delivery", "hubspot:cafe-berlin", forgotten["id"])
+    again = check(database, "undelivered_sales")
+    assert again["findings"][0]["ticket_id"] == ticket["id"]  # the same open ticket, not a second one
+
+
+def test_sales_within_the_grace_period_are_not_yet_undelivered(database: Database) -> None:
+    store(database, sale())
+    report = run_checks(database, [CAFE], POLICY, CheckOptions(checks=("undelivered_sales",)))
+    assert report["findings"] == []
+
+
+def test_receipt_gaps_and_duplicates_become_one_ticket_per_register(database: Database) -> None:
+    register = "R" + uuid.uuid4().hex[:6]
+    store(database, *(sale(register_id=register, receipt_number=n) for n in ("1", "2", "5", "5")))
+    [finding] = check(database, "receipt_sequence")["findings"]
+    ticket = quarantine_store.get_ticket(database, finding["ticket_id"])
+    assert finding["subject"] == f"cafe-berlin:{register}"
+    assert ticket["payload"]["gaps"] == [{"after": 2, "before": 5, "missing": 2}]
+    assert ticket["payload"]["duplicates"][0]["number"] == 5
+
+
+def test_geldtransit_nets_to_zero_after_a_matching_payout(database: Database) -> None:
+    first, second = card_sale("6.30"), card_sale("6.30")
+    payout = {"type": "payout", "id": f"sumup:payout-{uuid.uuid4().hex[:6]}", "source": "sumup",
+              "location_id": "cafe-berlin", "provider": "sumup", "reference": "PO-1",
+              "paid_out_on": "2025-03-15", "gross": "12.60", "fee": "0.18"}
+    [a, b, c] = accounting.book_items(database, CAFE, [first, second, payout])
+    assert a["ok"] and b["ok"] and c["ok"], (a, b, c)
+    assert check(database, "geldtransit")["findings"] == []
+
+
+def test_geldtransit_residue_after_a_short_payout_becomes_a_ticket(database: Database) -> None:
+    payout = {"type": "payout", "id": f"sumup:payout-{uuid.uuid4().hex[:6]}", "source": "sumup",
+              "location_id": "cafe-berlin", "provider": "sumup", "reference": "PO-2",
+              "paid_out_on": "2025-03-15", "gross": "6.30"}
+    accounting.book_items(database, CAFE, [card_sale("6.30"), card_sale("6.30"), payout])
+    [finding] = check(database, "geldtransit")["findings"]
+    assert finding["subject"] == "cafe-berlin:1361"
+    assert "6.30" in finding["message"] and finding["action"] == "ticket"
