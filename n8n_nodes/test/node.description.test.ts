@@ -66,6 +66,17 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'quarantine', operation: 'list' }, ['']],
 		[{ resource: 'quarantine', operation: 'resolve' }, ['']],
 		[{ resource: 'profile', operation: 'get' }, ['']],
+		[{ resource: 'accounting', operation: 'book' }, ['Valid', 'Invalid']],
+		[{ resource: 'accounting', operation: 'exportDatev' }, ['']],
+		[{ resource: 'accounting', operation: 'reconcile' }, ['Valid', 'Invalid']],
+		[{ resource: 'customer', operation: 'dedup' }, ['Valid', 'Invalid']],
+		[{ resource: 'customer', operation: 'get' }, ['']],
+		[{ resource: 'customer', operation: 'unmerge' }, ['']],
+		[{ resource: 'review', operation: 'list' }, ['']],
+		[{ resource: 'review', operation: 'approve' }, ['']],
+		[{ resource: 'review', operation: 'reject' }, ['']],
+		[{ resource: 'delivery', operation: 'checkCircuit' }, ['Allowed', 'Parked']],
+		[{ resource: 'delivery', operation: 'reportOutcome' }, ['']],
 	])('draws the right outputs for %o', (parameters, expected) => {
 		expect(outputsFor(parameters)).toEqual(expected);
 	});
@@ -74,20 +85,23 @@ describe('Belegfluss node description', () => {
 		expect(outputsFor({})).toEqual(['Valid', 'Invalid']); // Event → Map from POS
 		expect(outputsFor({ resource: 'quarantine' })).toEqual(['']); // Quarantine → Add
 		expect(outputsFor({ operation: 'validate' })).toEqual(['Valid', 'Invalid']);
+		expect(outputsFor({ resource: 'accounting' })).toEqual(['Valid', 'Invalid']); // Book
+		expect(outputsFor({ resource: 'delivery' })).toEqual(['Allowed', 'Parked']); // Check Circuit
+		expect(outputsFor({ resource: 'review' })).toEqual(['']); // List
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(6);
+		expect(operations.length).toBe(17);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}
 	});
 
-	it('gives Valid/Invalid outputs exactly to operations that route rejected items', () => {
+	it('draws exactly the outputs each operation fills', () => {
 		for (const { resource, operation } of operations) {
-			const hasInvalidOutput = findOperation(resource, operation)?.hasInvalidOutput;
+			const outputs = findOperation(resource, operation)?.outputs;
 			expect(outputsFor({ resource, operation }).length, `${resource} → ${operation}`).toBe(
-				hasInvalidOutput ? 2 : 1,
+				outputs?.length,
 			);
 		}
 	});

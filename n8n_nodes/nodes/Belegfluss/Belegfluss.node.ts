@@ -7,12 +7,16 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
+	accountingDescription,
+	customerDescription,
 	DEFAULT_RESOURCE,
+	deliveryDescription,
 	eventDescription,
 	findOperation,
 	outputsExpression,
 	profileDescription,
 	quarantineDescription,
+	reviewDescription,
 } from './resources';
 import { BELEGFLUSS_CREDENTIAL_TYPE } from './shared/transport';
 
@@ -27,7 +31,8 @@ export class Belegfluss implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Map, validate and quarantine POS receipts with the Belegfluss sidecar',
+		description:
+			'Map, validate, book and export POS receipts to DATEV, dedup customers and guard CRM deliveries with the Belegfluss sidecar',
 		defaults: {
 			name: 'Belegfluss',
 		},
@@ -48,6 +53,22 @@ export class Belegfluss implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Accounting',
+						value: 'accounting',
+						description: 'Bookings, DATEV export and Z-report reconciliation',
+					},
+					{
+						name: 'Customer',
+						value: 'customer',
+						description: 'Deduplicate customer records into golden customers',
+					},
+					{
+						name: 'Delivery',
+						value: 'delivery',
+						description:
+							'Circuit breakers per CRM or other target, shared by all workers: check before delivering, report after',
+					},
+					{
 						name: 'Event',
 						value: 'event',
 						description: 'Sales, refunds and Z-reports from a POS',
@@ -62,12 +83,21 @@ export class Belegfluss implements INodeType {
 						value: 'quarantine',
 						description: 'Items that could not be processed, kept as tickets to fix and retry',
 					},
+					{
+						name: 'Review',
+						value: 'review',
+						description: 'Pairs of customer records dedup was unsure about, for a person to decide',
+					},
 				],
 				default: 'event',
 			},
 			...eventDescription,
+			...accountingDescription,
+			...customerDescription,
+			...deliveryDescription,
 			...quarantineDescription,
 			...profileDescription,
+			...reviewDescription,
 		],
 	};
 

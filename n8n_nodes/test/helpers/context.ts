@@ -4,6 +4,7 @@
  * what n8n would send.
  */
 import type {
+	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -56,9 +57,15 @@ export async function httpRequestLikeN8n(options: IHttpRequestOptions): Promise<
 		},
 		body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
 	});
-	const text = await response.text();
-	const isJson = (response.headers.get('content-type') ?? '').includes('json');
-	const body: unknown = isJson && text ? JSON.parse(text) : text;
+	let body: unknown;
+	if (options.encoding === 'arraybuffer') {
+		// As axios does in Node: the raw bytes, whatever the content type says.
+		body = Buffer.from(await response.arrayBuffer());
+	} else {
+		const text = await response.text();
+		const isJson = (response.headers.get('content-type') ?? '').includes('json');
+		body = isJson && text ? JSON.parse(text) : text;
+	}
 	if (response.status >= 400 && !options.ignoreHttpStatusErrors) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
 			httpCode: String(response.status),
@@ -112,6 +119,7 @@ export function executeContext(setup: ContextSetup) {
 	context.getNodeParameter.mockImplementation(
 		getNodeParameter as unknown as IExecuteFunctions['getNodeParameter'],
 	);
+	context.helpers.prepareBinaryData.mockImplementation(preparedBinaryData);
 	context.helpers.httpRequestWithAuthentication.mockImplementation(
 		async (credentialType: string, options: IHttpRequestOptions) => {
 			if (credentialType !== 'belegflussApi') {
@@ -122,6 +130,22 @@ export function executeContext(setup: ContextSetup) {
 	);
 	return context;
 }
+
+/** What n8n's `prepareBinaryData` makes of a file in its default (in-memory) binary mode. */
+export const preparedBinaryData: IExecuteFunctions['helpers']['prepareBinaryData'] = async (
+	data,
+	fileName,
+	mimeType,
+): Promise<IBinaryData> => {
+	if (!Buffer.isBuffer(data)) throw new Error('The Belegfluss node hands files over as a Buffer');
+	return {
+		data: data.toString('base64'),
+		mimeType: mimeType ?? 'application/octet-stream',
+		fileName,
+		fileExtension: fileName?.split('.').pop(),
+		fileSize: `${data.length} B`,
+	};
+};
 
 /** `count` input items, each with a `receipt` number so order can be checked. */
 export function receipts(count: number): INodeExecutionData[] {

@@ -1,22 +1,33 @@
 /**
- * Every resource of the Belegfluss node and its operations. A new capability (Customer,
- * Accounting, Review, Delivery) is a folder next to these, with one file per operation,
- * registered here and in the node's Resource dropdown.
+ * Every resource of the Belegfluss node and its operations. A new capability is a folder next
+ * to these, with one file per operation, registered here and in the node's Resource dropdown.
  */
 import type { Operation, ResourceOperations } from '../shared/operation';
+import { accountingOperations } from './accounting';
+import { customerOperations } from './customer';
+import { deliveryOperations } from './delivery';
 import { eventOperations } from './event';
 import { profileOperations } from './profile';
 import { quarantineOperations } from './quarantine';
+import { reviewOperations } from './review';
 
+export { accountingDescription } from './accounting';
+export { customerDescription } from './customer';
+export { deliveryDescription } from './delivery';
 export { eventDescription } from './event';
 export { profileDescription } from './profile';
 export { quarantineDescription } from './quarantine';
+export { reviewDescription } from './review';
 
-/** Operations by resource, in the order of the Resource dropdown; the first is the default. */
+/** Operations by resource; `event` is the default resource. */
 const operationsByResource: Record<string, ResourceOperations> = {
 	event: eventOperations,
+	accounting: accountingOperations,
+	customer: customerOperations,
+	delivery: deliveryOperations,
 	profile: profileOperations,
 	quarantine: quarantineOperations,
+	review: reviewOperations,
 };
 
 export const DEFAULT_RESOURCE = 'event';
@@ -31,25 +42,25 @@ function defaultOperationOf(operations: ResourceOperations): string {
 }
 
 /**
- * The node's outputs as an n8n expression: "Valid" and "Invalid" for operations that reject
- * items, a single output otherwise. Saved workflows leave out parameters at their defaults,
- * so missing ones fall back to the defaults here.
+ * The node's outputs as an n8n expression: each operation's named outputs (e.g. "Valid" and
+ * "Invalid"), a single output for the rest. Saved workflows leave out parameters at their
+ * defaults, so missing ones fall back to the defaults here.
  */
 export function outputsExpression(): `={{${string}}}` {
-	const withInvalidOutput: string[] = [];
+	const outputsByOperation: Record<string, Array<{ type: string; displayName: string }>> = {};
 	const defaultOperations: Record<string, string> = {};
 	for (const [resource, operations] of Object.entries(operationsByResource)) {
 		defaultOperations[resource] = defaultOperationOf(operations);
 		for (const [name, operation] of Object.entries(operations)) {
-			if (operation.hasInvalidOutput) withInvalidOutput.push(`${resource}:${name}`);
+			if (operation.outputs.length === 1 && operation.outputs[0] === '') continue;
+			outputsByOperation[`${resource}:${name}`] = operation.outputs.map((displayName) => ({
+				type: 'main',
+				displayName,
+			}));
 		}
 	}
 	const resource = `($parameter.resource || ${JSON.stringify(DEFAULT_RESOURCE)})`;
 	const operation = `($parameter.operation || ${JSON.stringify(defaultOperations)}[${resource}])`;
-	const twoOutputs = JSON.stringify([
-		{ type: 'main', displayName: 'Valid' },
-		{ type: 'main', displayName: 'Invalid' },
-	]);
 	const oneOutput = JSON.stringify([{ type: 'main', displayName: '' }]);
-	return `={{ ${JSON.stringify(withInvalidOutput)}.includes(${resource} + ":" + ${operation}) ? ${twoOutputs} : ${oneOutput} }}`;
+	return `={{ ${JSON.stringify(outputsByOperation)}[${resource} + ":" + ${operation}] || ${oneOutput} }}`;
 }

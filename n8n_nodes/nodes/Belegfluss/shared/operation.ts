@@ -1,9 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+/** The names of an operation's outputs, in output index order. */
+export type OutputNames = readonly string[];
+
+/** One output without a name: what most operations have. */
+export const SINGLE_OUTPUT: OutputNames = [''];
+/** Accepted items first, items the sidecar rejected second. */
+export const VALID_INVALID_OUTPUTS: OutputNames = ['Valid', 'Invalid'];
+
 /** What an operation of the Belegfluss node does; its fields live next to it. */
 export interface Operation {
-	/** Whether rejected items leave through a second "Invalid" output. */
-	hasInvalidOutput: boolean;
+	/** The outputs the editor draws for this operation. */
+	outputs: OutputNames;
 	execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>;
 }
 

@@ -54,10 +54,57 @@ function failedItem(outcome: ItemOutcome, itemIndex: number): INodeExecutionData
 	};
 }
 
+/** Where an accepted item goes, and what it carries. */
+export interface RoutedItem {
+	output: number;
+	json: IDataObject;
+}
+
+/**
+ * What happens to an item the sidecar rejected: it goes to the given output, it stops the
+ * workflow, or it stops the workflow unless the node continues on fail (then it becomes an
+ * error item on the first output).
+ */
+export type RejectedItemHandling = { output: number } | 'stopWorkflow' | 'errorItem';
+
+/**
+ * Puts every input item on one of `outputCount` outputs, paired with its input item. Items
+ * whose request failed, when the node continues on fail, go to the first output as error
+ * items, where n8n's error output picks them up.
+ */
+export function routeOutcomes(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	outcomes: ItemOutcome[],
+	outputCount: number,
+	routeAccepted: (answer: ItemAnswer, input: INodeExecutionData) => RoutedItem,
+	onRejected: RejectedItemHandling,
+): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
+	outcomes.forEach((outcome, itemIndex) => {
+		const pairedItem = { item: itemIndex };
+		if (outcome.answer === undefined) {
+			outputs[0].push(failedItem(outcome, itemIndex));
+		} else if (outcome.answer.ok) {
+			const { output, json } = routeAccepted(outcome.answer, items[itemIndex]);
+			outputs[output].push({ json, pairedItem });
+		} else if (typeof onRejected === 'object') {
+			outputs[onRejected.output].push({
+				json: rejectedItemJson(outcome.answer, items[itemIndex]),
+				pairedItem,
+			});
+		} else {
+			const error = rejectedItemError.call(this, outcome.answer, itemIndex);
+			if (onRejected === 'stopWorkflow' || !this.continueOnFail()) throw error;
+			outputs[0].push({ json: { error: error.message }, error, pairedItem });
+		}
+	});
+	return outputs;
+}
+
 /**
  * Two outputs: accepted items first, rejected ones second (or the workflow stops at the first
- * rejected item). Items whose request failed, when the node continues on fail, go to the first
- * output as error items, where n8n's error output picks them up.
+ * rejected item).
  */
 export function splitAcceptedAndRejected(
 	this: IExecuteFunctions,
@@ -66,21 +113,14 @@ export function splitAcceptedAndRejected(
 	acceptedJson: AcceptedJson,
 	onRejected: InvalidItemHandling,
 ): INodeExecutionData[][] {
-	const accepted: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	outcomes.forEach((outcome, itemIndex) => {
-		const pairedItem = { item: itemIndex };
-		if (outcome.answer === undefined) {
-			accepted.push(failedItem(outcome, itemIndex));
-		} else if (outcome.answer.ok) {
-			accepted.push({ json: acceptedJson(outcome.answer, items[itemIndex]), pairedItem });
-		} else if (onRejected === 'stopWorkflow') {
-			throw rejectedItemError.call(this, outcome.answer, itemIndex);
-		} else {
-			rejected.push({ json: rejectedItemJson(outcome.answer, items[itemIndex]), pairedItem });
-		}
-	});
-	return [accepted, rejected];
+	return routeOutcomes.call(
+		this,
+		items,
+		outcomes,
+		2,
+		(answer, input) => ({ output: 0, json: acceptedJson(answer, input) }),
+		onRejected === 'stopWorkflow' ? 'stopWorkflow' : { output: 1 },
+	);
 }
 
 /**
@@ -93,16 +133,43 @@ export function answersAsItems(
 	outcomes: ItemOutcome[],
 	acceptedJson: AcceptedJson,
 ): INodeExecutionData[][] {
-	const output = outcomes.map((outcome, itemIndex): INodeExecutionData => {
-		const pairedItem = { item: itemIndex };
-		if (outcome.answer === undefined) return failedItem(outcome, itemIndex);
-		if (outcome.answer.ok) {
-			return { json: acceptedJson(outcome.answer, items[itemIndex]), pairedItem };
+	return routeOutcomes.call(
+		this,
+		items,
+		outcomes,
+		1,
+		(answer, input) => ({ output: 0, json: acceptedJson(answer, input) }),
+		'errorItem',
+	);
+}
+
+/** What the sidecar said about an item, without the batch bookkeeping (`index`, `ok`). */
+export function answerFields(answer: ItemAnswer): IDataObject {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const { index, ok, ...fields } = answer;
+	return fields;
+}
+
+/**
+ * Runs `produce` for each input item; a failure stops the workflow naming the item, or, when
+ * the node continues on fail, becomes an error item paired with it. For operations that make
+ * one request per item (or per distinct parameter value), not one per batch.
+ */
+export async function outputPerItem(
+	this: IExecuteFunctions,
+	produce: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	const itemCount = this.getInputData().length;
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			output.push(...(await produce(itemIndex)));
+		} catch (caught) {
+			const error = asNodeError.call(this, caught, itemIndex);
+			if (!this.continueOnFail()) throw error;
+			output.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
 		}
-		const error = rejectedItemError.call(this, outcome.answer, itemIndex);
-		if (!this.continueOnFail()) throw error;
-		return { json: { error: error.message }, error, pairedItem };
-	});
+	}
 	return [output];
 }
 

@@ -17,26 +17,89 @@ export function objectAtPath(json: IDataObject, path: string): IDataObject | und
 		: undefined;
 }
 
+/**
+ * What an item sends from its "Payload Field": the object at that path, or for an empty field
+ * the whole item without Belegfluss' notes. A missing object is rejected by the node itself,
+ * naming the field, so the item can go to the Invalid output or the quarantine.
+ */
+export function preparePayload(
+	json: IDataObject,
+	field: string,
+	fields?: IDataObject,
+): PreparedItem {
+	const payload = field ? objectAtPath(json, field) : withoutNotes(json);
+	if (payload) return { payload, fields };
+	return {
+		outcome: localRejection(
+			'node.payload_field_missing',
+			`$.${field}`,
+			`The item has no object in the field "${field}" (Payload Field)`,
+		),
+	};
+}
+
+/**
+ * An item sent under its location profile (request field `profile`); an item whose "Profile
+ * ID" is empty is rejected by the node itself instead of failing the whole request.
+ */
+export function prepareForProfile(
+	payload: IDataObject,
+	profile: string,
+	fields: IDataObject = {},
+): PreparedItem {
+	if (profile) return { payload, fields: { ...fields, profile } };
+	return {
+		outcome: localRejection(
+			'node.profile_missing',
+			'$',
+			'The item names no location profile (Profile ID is empty)',
+		),
+	};
+}
+
 /** An item the node rejects itself, before asking the sidecar (e.g. its payload field is missing). */
 export function localRejection(code: string, path: string, message: string): ItemOutcome {
 	return { answer: { index: -1, ok: false, errors: [{ code, path, message }] } };
 }
 
-/** What the node sends for one input item, or the outcome it already knows without asking. */
-export type PreparedItem =
-	| { payload: IDataObject; outcome?: undefined }
-	| { payload?: undefined; outcome: ItemOutcome };
+/** An item's own data: its JSON without the notes an earlier Belegfluss node attached. */
+export function withoutNotes(json: IDataObject): IDataObject {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const { belegfluss, ...data } = json;
+	return data;
+}
 
 /**
- * Sends only the items that have a payload and puts the sidecar's answers back in place, so the
- * outcomes stay in input order.
+ * What the node sends for one input item, with the request fields it needs (e.g. its location
+ * profile), or the outcome it already knows without asking.
+ */
+export type PreparedItem =
+	| { payload: IDataObject; fields?: IDataObject; outcome?: undefined }
+	| { payload?: undefined; fields?: undefined; outcome: ItemOutcome };
+
+/**
+ * Sends only the items that have a payload, one `send` per distinct set of request fields (so
+ * items of several locations still go in as few requests as possible), and puts the sidecar's
+ * answers back in place, so the outcomes stay in input order.
  */
 export async function sendPrepared(
 	prepared: PreparedItem[],
-	send: (payloads: IDataObject[]) => Promise<ItemOutcome[]>,
+	send: (payloads: IDataObject[], fields: IDataObject) => Promise<ItemOutcome[]>,
 ): Promise<ItemOutcome[]> {
-	const payloads = prepared.flatMap((entry) => (entry.payload ? [entry.payload] : []));
-	const answers = payloads.length > 0 ? await send(payloads) : [];
-	let next = 0;
-	return prepared.map((entry) => entry.outcome ?? answers[next++]);
+	const groups = new Map<string, { fields: IDataObject; positions: number[] }>();
+	prepared.forEach((entry, position) => {
+		if (!entry.payload) return;
+		const fields = entry.fields ?? {};
+		const key = JSON.stringify(fields);
+		const group = groups.get(key) ?? { fields, positions: [] };
+		group.positions.push(position);
+		groups.set(key, group);
+	});
+	const outcomes = prepared.map((entry) => entry.outcome);
+	for (const { fields, positions } of groups.values()) {
+		const payloads = positions.map((position) => prepared[position].payload as IDataObject);
+		const answers = await send(payloads, fields);
+		positions.forEach((position, n) => (outcomes[position] = answers[n]));
+	}
+	return outcomes as ItemOutcome[];
 }

@@ -51,17 +51,28 @@ async function sidecarUrl(this: IExecuteFunctions, path: string): Promise<string
 	return `${String(credentials.baseUrl).replace(/\/+$/, '')}${path}`;
 }
 
+/** An error answer as JSON; a file download gets it as bytes, which are read as JSON text. */
+function jsonBodyOf(body: unknown): JsonObject {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text === 'string') {
+		try {
+			const parsed: unknown = JSON.parse(text);
+			if (typeof parsed === 'object' && parsed !== null) return parsed as JsonObject;
+		} catch {
+			// Not JSON (e.g. a proxy's HTML error page): keep it as the message.
+		}
+		return { message: text };
+	}
+	return (typeof text === 'object' && text !== null ? text : { message: '' }) as JsonObject;
+}
+
 function errorFromAnswer(
 	this: IExecuteFunctions,
 	response: FullResponse,
 	attempts: number,
 	itemIndex: number | undefined,
 ): NodeApiError {
-	const body = (
-		typeof response.body === 'object' && response.body !== null
-			? response.body
-			: { message: String(response.body ?? '') }
-	) as JsonObject;
+	const body = jsonBodyOf(response.body);
 	const sidecarError = (body.error ?? {}) as JsonObject;
 	const code = typeof sidecarError.code === 'string' ? sidecarError.code : undefined;
 	const message =
@@ -69,31 +80,43 @@ function errorFromAnswer(
 			? sidecarError.message
 			: `Belegfluss answered HTTP ${response.statusCode}`;
 	const retried = attempts > 1 ? ` Gave up after ${attempts} attempts.` : '';
-	return new NodeApiError(this.getNode(), body, {
+	const error = new NodeApiError(this.getNode(), body, {
 		httpCode: String(response.statusCode),
 		message: code ? `${code}: ${message}` : message,
 		description: `The Belegfluss sidecar answered HTTP ${response.statusCode}.${retried}`,
 		itemIndex,
 	});
+	if (code) error.context.sidecarCode = code;
+	return error;
+}
+
+/** The sidecar's stable error code (e.g. `datev.nothing_to_export`) of a failed request, if any. */
+export function sidecarErrorCode(error: unknown): string | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const code = error.context.sidecarCode;
+	return typeof code === 'string' ? code : undefined;
 }
 
 /**
- * Sends one request and answers its JSON body. Retries 429/502/503/504 with exponential backoff
- * and jitter, honouring `Retry-After`, within the attempt and time limits; any other failure,
- * or the last busy answer, raises a `NodeApiError`.
+ * Sends one request and answers the full response. Retries 429/502/503/504 with exponential
+ * backoff and jitter, honouring `Retry-After`, within the attempt and time limits; any other
+ * failure, or the last busy answer, raises a `NodeApiError`.
  */
-export async function callSidecar(
+async function sendWithRetries(
 	this: IExecuteFunctions,
 	request: SidecarRequest,
 	limits: RetryLimits,
-	itemIndex?: number,
-): Promise<IDataObject> {
+	itemIndex: number | undefined,
+	asFile: boolean,
+): Promise<FullResponse> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: await sidecarUrl.call(this, request.path),
 		body: request.body,
 		qs: request.qs,
 		json: true,
+		// A file keeps its bytes as they are (DATEV files are cp1252, not UTF-8).
+		...(asFile ? { encoding: 'arraybuffer' as const } : {}),
 		// Status codes are judged here, so that busy answers can be retried.
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -110,7 +133,7 @@ export async function callSidecar(
 		} catch (error) {
 			throw new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
 		}
-		if (response.statusCode < 400) return (response.body ?? {}) as IDataObject;
+		if (response.statusCode < 400) return response;
 
 		const delayMs = RETRYABLE_STATUS_CODES.has(response.statusCode)
 			? nextRetryDelayMs(
@@ -126,6 +149,43 @@ export async function callSidecar(
 		if (delayMs === undefined) throw errorFromAnswer.call(this, response, attempt, itemIndex);
 		await sleep(delayMs);
 	}
+}
+
+/** Sends one request (retried when the sidecar is busy) and answers its JSON body. */
+export async function callSidecar(
+	this: IExecuteFunctions,
+	request: SidecarRequest,
+	limits: RetryLimits,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	const response = await sendWithRetries.call(this, request, limits, itemIndex, false);
+	return (response.body ?? {}) as IDataObject;
+}
+
+/** A file the sidecar answered: its bytes and the response headers (lower-case names). */
+export interface SidecarFile {
+	data: Buffer;
+	headers: Record<string, unknown>;
+}
+
+/** Sends one request (retried when the sidecar is busy) whose answer is a file. */
+export async function downloadFromSidecar(
+	this: IExecuteFunctions,
+	request: SidecarRequest,
+	limits: RetryLimits,
+	itemIndex?: number,
+): Promise<SidecarFile> {
+	const response = await sendWithRetries.call(this, request, limits, itemIndex, true);
+	const body = response.body;
+	const data = Buffer.isBuffer(body)
+		? body
+		: body instanceof ArrayBuffer
+			? Buffer.from(body)
+			: Buffer.from(String(body ?? ''), 'latin1');
+	const headers = Object.fromEntries(
+		Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+	);
+	return { data, headers };
 }
 
 /**

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
-import { showFor } from '../../shared/operation';
+import { showFor, VALID_INVALID_OUTPUTS } from '../../shared/operation';
 import {
 	batchSizeOption,
 	maxAttemptsOption,
@@ -17,12 +17,7 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { splitAcceptedAndRejected } from '../../shared/outputs';
-import {
-	localRejection,
-	objectAtPath,
-	type PreparedItem,
-	sendPrepared,
-} from '../../shared/payload';
+import { preparePayload, sendPrepared } from '../../shared/payload';
 import { callSidecarInBatches } from '../../shared/transport';
 
 const show = showFor('event', 'map');
@@ -32,18 +27,12 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const options = readOptions.call(this);
 	const source = this.getNodeParameter('source', 0) as string;
 
-	const prepared = items.map((item, itemIndex): PreparedItem => {
-		const field = (this.getNodeParameter('payloadField', itemIndex, '') as string).trim();
-		const payload = objectAtPath(item.json, field);
-		if (payload) return { payload };
-		return {
-			outcome: localRejection(
-				'node.payload_field_missing',
-				`$.${field}`,
-				`The item has no object in the field "${field}" (Payload Field)`,
-			),
-		};
-	});
+	const prepared = items.map((item, itemIndex) =>
+		preparePayload(
+			item.json,
+			(this.getNodeParameter('payloadField', itemIndex, '') as string).trim(),
+		),
+	);
 	const outcomes = await sendPrepared(prepared, async (payloads) =>
 		callSidecarInBatches.call(this, {
 			path: '/v1/map',
@@ -89,7 +78,7 @@ export const mapDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'body',
 		description:
-			'Field of the input item that holds the POS payload, e.g. "body" for items from a Webhook node. Leave empty to send the whole item.',
+			'Field of the input item that holds the POS payload, e.g. "body" for items from a Webhook node. Leave empty to send the whole item (without the notes of an earlier Belegfluss node).',
 		displayOptions: { show },
 	},
 	optionsCollection(show, [
@@ -101,4 +90,4 @@ export const mapDescription: INodeProperties[] = [
 	]),
 ];
 
-export const mapOperation: Operation = { hasInvalidOutput: true, execute };
+export const mapOperation: Operation = { outputs: VALID_INVALID_OUTPUTS, execute };

@@ -1,12 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { profileIdField, readProfileId } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
-import { showFor } from '../../shared/operation';
+import { showFor, VALID_INVALID_OUTPUTS } from '../../shared/operation';
 import {
 	batchSizeOption,
 	maxAttemptsOption,
@@ -17,34 +13,30 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { splitAcceptedAndRejected } from '../../shared/outputs';
+import { sendPrepared, withoutNotes } from '../../shared/payload';
 import { callSidecarInBatches } from '../../shared/transport';
 import { issuesOf } from '../../shared/types';
 
 const show = showFor('event', 'validate');
 
-/** The event an item carries: its JSON without what an earlier Belegfluss node added. */
-function eventOf(item: INodeExecutionData): IDataObject {
-	// eslint-disable-next-line @typescript-eslint/no-unused-vars
-	const { belegfluss, ...event } = item.json;
-	return event;
-}
-
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readOptions.call(this);
-	const profile = (this.getNodeParameter('profileId', 0, '') as string).trim();
-
-	const outcomes = await callSidecarInBatches.call(this, {
-		path: '/v1/validate',
-		items: items.map(eventOf),
-		fields: {
-			...(profile ? { profile } : {}),
-			store: options.raw.storeEvents !== false,
-			quarantine: options.quarantineInvalidItems,
-		},
-		batchSize: options.batchSize,
-		limits: options.limits,
+	const store = options.raw.storeEvents !== false;
+	// Each item may name its own location profile; items of one profile share a request.
+	const prepared = items.map((item, itemIndex) => {
+		const profile = readProfileId.call(this, itemIndex);
+		return { payload: withoutNotes(item.json), fields: profile ? { profile } : {} };
 	});
+	const outcomes = await sendPrepared(prepared, async (events, fields) =>
+		callSidecarInBatches.call(this, {
+			path: '/v1/validate',
+			items: events,
+			fields: { ...fields, store, quarantine: options.quarantineInvalidItems },
+			batchSize: options.batchSize,
+			limits: options.limits,
+		}),
+	);
 	return splitAcceptedAndRejected.call(
 		this,
 		items,
@@ -62,16 +54,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 }
 
 export const validateDescription: INodeProperties[] = [
-	{
-		displayName: 'Profile ID',
-		name: 'profileId',
-		type: 'string',
-		default: '',
-		placeholder: 'berlin-mitte',
-		description:
-			'Location profile to check the events against (tax system, accounts). Leave empty for the checks that need no profile.',
-		displayOptions: { show },
-	},
+	profileIdField(
+		show,
+		'Location profile to check the events against (tax system, accounts), e.g. {{ $json.location_id }}. Items of several profiles are sent in one request per profile. Leave empty for the checks that need no profile.',
+		false,
+	),
 	optionsCollection(show, [
 		batchSizeOption,
 		maxAttemptsOption,
@@ -89,4 +76,4 @@ export const validateDescription: INodeProperties[] = [
 	]),
 ];
 
-export const validateOperation: Operation = { hasInvalidOutput: true, execute };
+export const validateOperation: Operation = { outputs: VALID_INVALID_OUTPUTS, execute };

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
-import { showFor } from '../../shared/operation';
+import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import {
 	batchSizeOption,
 	maxAttemptsOption,
@@ -15,23 +15,10 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answersAsItems } from '../../shared/outputs';
-import {
-	localRejection,
-	objectAtPath,
-	type PreparedItem,
-	sendPrepared,
-} from '../../shared/payload';
+import { type PreparedItem, preparePayload, sendPrepared } from '../../shared/payload';
 import { callSidecarInBatches } from '../../shared/transport';
 
 const show = showFor('quarantine', 'add');
-
-/** What the ticket keeps as payload: the chosen field, or the item without Belegfluss' notes. */
-function payloadOf(json: IDataObject, field: string): IDataObject | undefined {
-	if (field) return objectAtPath(json, field);
-	// eslint-disable-next-line @typescript-eslint/no-unused-vars
-	const { belegfluss, ...payload } = json;
-	return payload;
-}
 
 /** The errors an earlier Belegfluss node attached to a rejected item, if any. */
 function errorsOf(json: IDataObject): IDataObject[] | undefined {
@@ -56,20 +43,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 
 	const prepared = items.map((item, itemIndex): PreparedItem => {
 		const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-		const field = text('payloadField');
-		const payload = payloadOf(item.json, field);
-		if (!payload) {
-			return {
-				outcome: localRejection(
-					'node.payload_field_missing',
-					`$.${field}`,
-					`The item has no object in the field "${field}" (Payload Field)`,
-				),
-			};
-		}
+		const entry = preparePayload(item.json, text('payloadField'));
+		if (!entry.payload) return entry;
 		const ticket: IDataObject = {
 			source: text('source'),
-			payload,
+			payload: entry.payload,
 			workflow: text('workflowName') || undefined,
 			node: text('nodeName') || previousNode || undefined,
 			execution_id: text('executionId') || this.getExecutionId() || undefined,
@@ -152,4 +130,4 @@ export const addDescription: INodeProperties[] = [
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
 ];
 
-export const addOperation: Operation = { hasInvalidOutput: false, execute };
+export const addOperation: Operation = { outputs: SINGLE_OUTPUT, execute };

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
-import { showFor } from '../../shared/operation';
+import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import {
 	batchSizeOption,
 	maxAttemptsOption,
@@ -76,4 +76,4 @@ export const resolveDescription: INodeProperties[] = [
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
 ];
 
-export const resolveOperation: Operation = { hasInvalidOutput: false, execute };
+export const resolveOperation: Operation = { outputs: SINGLE_OUTPUT, execute };

@@ -1,0 +1,39 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ResourceOperations } from '../../shared/operation';
+import { checkCircuitDescription, checkCircuitOperation } from './checkCircuit';
+import { reportOutcomeDescription, reportOutcomeOperation } from './reportOutcome';
+
+export const deliveryOperations: ResourceOperations = {
+	checkCircuit: checkCircuitOperation,
+	reportOutcome: reportOutcomeOperation,
+};
+
+export const deliveryDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['delivery'] } },
+		options: [
+			{
+				name: 'Check Circuit',
+				value: 'checkCircuit',
+				action: 'Check the circuit breaker of a delivery target',
+				description:
+					'Ask whether items may be delivered to their target now. Items whose target is failing (circuit open) go to the second output, to be parked and retried later.',
+			},
+			{
+				name: 'Report Outcome',
+				value: 'reportOutcome',
+				action: 'Report how a delivery went',
+				description:
+					"Tell the target's circuit breaker whether a delivery worked; repeated failures open the circuit for all workers",
+			},
+		],
+		default: 'checkCircuit',
+	},
+	...checkCircuitDescription,
+	...reportOutcomeDescription,
+];

@@ -1,0 +1,12 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/operation';
+import { SINGLE_OUTPUT } from '../../shared/operation';
+import { decisionDescription, decisionExecute } from './decision';
+
+export const rejectDescription: INodeProperties[] = decisionDescription('reject');
+
+export const rejectOperation: Operation = {
+	outputs: SINGLE_OUTPUT,
+	execute: decisionExecute('reject'),
+};
