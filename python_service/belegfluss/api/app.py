@@ -18,7 +18,18 @@ from ..store.keys import create_key
 from .deps import KeyCache, require_key
 from .errors import install_error_handlers
 from .responses import JsonResponse
-from .routers import accounting, auth, consistency, delivery, events, health, identity, profiles, quarantine, redelivery
+from .routers import (
+    accounting,
+    auth,
+    consistency,
+    delivery,
+    events,
+    health,
+    identity,
+    profiles,
+    quarantine,
+    redelivery,
+)
 
 PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router, accounting.router,
                      delivery.router, redelivery.router,

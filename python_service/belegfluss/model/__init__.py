@@ -11,7 +11,6 @@ from .sale import BundleComponent, CustomerRef, Payment, Sale, SaleLine, TseBloc
 from .zreport import PaymentTotal, TaxRateTotal, ZReport
 
 
-
 def _event_kind(value: object) -> str:
     kind = value.get("type", "sale") if isinstance(value, dict) else getattr(value, "type", "sale")
     return "z_report" if kind == "z_report" else "sale"

@@ -8,8 +8,8 @@ import time
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from ..api.deps import ApiKeyDep
 from ..api.batch import read_json
+from ..api.deps import ApiKeyDep
 from ..api.errors import ApiError
 from ..store import quotas as quota_store
 from .quotas import Limit, QuotaSettings

@@ -15,6 +15,7 @@ from belegfluss.model import EVENT_ADAPTER, Sale, ZReport
 
 from .errors import MappingError, schema_errors
 
+
 def map_canonical(payload: Any) -> Sale | ZReport:
     try:
         return EVENT_ADAPTER.validate_python(payload)

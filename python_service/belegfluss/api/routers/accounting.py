@@ -14,7 +14,7 @@ from ...accounting import service
 from ...accounting.datev.errors import DatevExportError
 from ...profiles.model import LocationProfile
 from ...store import bookings as booking_store
-from ..batch import read_envelope, read_json, results
+from ..batch import body_doc, read_envelope, read_json, results
 from ..deps import DatabaseDep, ProfilesDep, profile_lookup
 from ..errors import ApiError
 
@@ -48,15 +48,6 @@ class ReconcileRequest(BaseModel):
     )
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
-    }
-
-
 def _profile(profiles: Any, profile_id: str) -> LocationProfile:
     profile: LocationProfile = profile_lookup(profiles, profile_id)(profile_id)
     if profile.accounting is None:
@@ -69,7 +60,7 @@ def _profile(profiles: Any, profile_id: str) -> LocationProfile:
 @router.post(
     "/book",
     summary="Book canonical events under a location profile, once per event id",
-    openapi_extra=_body(BookRequest),
+    openapi_extra=body_doc(BookRequest),
 )
 async def book(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, BookRequest)
@@ -80,7 +71,7 @@ async def book(request: Request, database: DatabaseDep, profiles: ProfilesDep) -
 @router.post(
     "/datev",
     summary="DATEV EXTF Buchungsstapel of a period (new batch), an earlier export, or given bookings",
-    openapi_extra=_body(DatevRequest),
+    openapi_extra=body_doc(DatevRequest),
     response_class=StreamingResponse,
 )
 async def datev(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> StreamingResponse:
@@ -140,7 +131,7 @@ def list_exports(profile: str, database: DatabaseDep, profiles: ProfilesDep) -> 
 @router.post(
     "/reconcile",
     summary="Compare Z-reports with their stored receipts",
-    openapi_extra=_body(ReconcileRequest),
+    openapi_extra=body_doc(ReconcileRequest),
 )
 async def reconcile(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, ReconcileRequest)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...consistency.runner import CHECKS, CheckOptions, run_checks
 from ...store import audit
-from ..batch import read_envelope
+from ..batch import body_doc, read_envelope
 from ..deps import DatabaseDep, ProfilesDep
 
 router = APIRouter(prefix="/v1", tags=["consistency"])
@@ -24,7 +24,7 @@ class CheckRequest(BaseModel):
 
 
 @router.post("/check", summary="Run the consistency checks (the nightly correction job)",
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": CheckRequest.model_json_schema()}}}})
+             openapi_extra=body_doc(CheckRequest))
 async def check(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, CheckRequest)
     options = CheckOptions(checks=tuple(body.checks), fix=body.fix,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ...reliability import delivery
-from ..batch import read_envelope, results
+from ..batch import body_doc, read_envelope, results
 from ..deps import DatabaseDep
 
 router = APIRouter(prefix="/v1/delivery", tags=["delivery"])
@@ -24,12 +24,9 @@ class ReportRequest(BaseModel):
     items: list[Any] = Field(description='[{"target": "hubspot:123", "ok": false, "status": 503, "error": "..."}, ...]')
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
-
 
 @router.post("/check", summary="May these deliveries go out now? (claims the half-open probe)",
-             openapi_extra=_body(CheckRequest))
+             openapi_extra=body_doc(CheckRequest))
 async def check(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, CheckRequest)
     policy = request.app.state.settings.breaker
@@ -37,7 +34,7 @@ async def check(request: Request, database: DatabaseDep) -> dict[str, Any]:
 
 
 @router.post("/report", summary="Report delivery outcomes; failures open the target's breaker",
-             openapi_extra=_body(ReportRequest))
+             openapi_extra=body_doc(ReportRequest))
 async def report(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, ReportRequest)
     policy = request.app.state.settings.breaker

@@ -11,7 +11,7 @@ from ...sources import MAPPERS
 from ...sources.batch import map_batch
 from ...store import events as event_store
 from ...validation.pipeline import validate_events
-from ..batch import read_envelope, results
+from ..batch import body_doc, read_envelope, results
 from ..deps import DatabaseDep, ProfilesDep, profile_lookup
 from ..errors import ApiError
 
@@ -37,11 +37,8 @@ class ValidateRequest(BaseModel):
     source: str = "canonical"
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
-
-@router.post("/map", summary="Map POS payloads to canonical events", openapi_extra=_body(MapRequest))
+@router.post("/map", summary="Map POS payloads to canonical events", openapi_extra=body_doc(MapRequest))
 async def map_payloads(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, MapRequest)
     if body.source not in MAPPERS:
@@ -55,7 +52,7 @@ async def map_payloads(request: Request, database: DatabaseDep, profiles: Profil
 
 
 @router.post("/validate", summary="Validate canonical events and store those that pass",
-             openapi_extra=_body(ValidateRequest))
+             openapi_extra=body_doc(ValidateRequest))
 async def validate(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, ValidateRequest)
     settings = request.app.state.settings

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...quarantine import service
 from ...store import quarantine as quarantine_store
-from ..batch import read_envelope, read_json, results
+from ..batch import body_doc, read_envelope, read_json, results
 from ..deps import DatabaseDep, ProfilesDep, profile_lookup
 from ..errors import ApiError
 
@@ -29,7 +29,7 @@ class RetryRequest(BaseModel):
 
 
 @router.post("", summary="Put items into quarantine as tickets",
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": AddRequest.model_json_schema()}}}})
+             openapi_extra=body_doc(AddRequest))
 async def add(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, AddRequest)
     policy = request.app.state.settings.redelivery
@@ -46,7 +46,7 @@ def list_tickets(database: DatabaseDep,
 
 
 @router.post("/resolve", summary="Resolve tickets",
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": ResolveBatch.model_json_schema()}}}})
+             openapi_extra=body_doc(ResolveBatch))
 async def resolve(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, ResolveBatch)
     return results(await run_in_threadpool(service.resolve, database, body.items))
@@ -61,7 +61,7 @@ def get_ticket(ticket_id: str, database: DatabaseDep) -> dict[str, Any]:
 
 
 @router.post("/{ticket_id}/retry", summary="Retry a ticket, optionally with a corrected payload",
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": RetryRequest.model_json_schema()}}}})
+             openapi_extra=body_doc(RetryRequest))
 async def retry(ticket_id: str, request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     raw = await read_json(request) if await request.body() else {}
     body = RetryRequest.model_validate(raw if isinstance(raw, dict) else {"payload": raw})

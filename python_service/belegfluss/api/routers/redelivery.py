@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ...quarantine import redelivery
-from ..batch import read_envelope, results
+from ..batch import body_doc, read_envelope, results
 from ..deps import DatabaseDep
 
 router = APIRouter(prefix="/v1/redelivery", tags=["redelivery"])
@@ -17,12 +17,9 @@ class ReportBatch(BaseModel):
     items: list[redelivery.OutcomeReport]
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
-
 
 @router.post("/claim", summary="Claim due redelivery tickets (each goes to exactly one worker)",
-             openapi_extra=_body(redelivery.ClaimRequest))
+             openapi_extra=body_doc(redelivery.ClaimRequest))
 async def claim(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, redelivery.ClaimRequest)
     tickets = await run_in_threadpool(redelivery.claim, database, request.app.state.settings.redelivery, body)
@@ -30,7 +27,7 @@ async def claim(request: Request, database: DatabaseDep) -> dict[str, Any]:
 
 
 @router.post("/report", summary="Report redelivery outcomes: delivered, retry later, or dead-lettered",
-             openapi_extra=_body(ReportBatch))
+             openapi_extra=body_doc(ReportBatch))
 async def report(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, ReportBatch)
     policy = request.app.state.settings.redelivery
