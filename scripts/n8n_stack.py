@@ -15,6 +15,7 @@ them and starts the three processes. Their pids, URLs and keys are kept in `<run
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -51,6 +52,9 @@ HUBSPOT_CREDENTIAL = {"id": "bfHubspotCred001", "name": "HubSpot private app", "
 SIDECAR_BEARER_CREDENTIAL = {"id": "bfBenchSidecar01", "name": "Belegfluss sidecar (bearer)", "type": "httpBearerAuth"}
 
 POS_WEBHOOK_PATH = "belegfluss/pos"
+# The one folder n8n's file nodes may read and write (N8N_RESTRICT_FILE_ACCESS_TO; n8n 2.x's default
+# is ~/.n8n-files): the DATEV export template writes its files below it.
+FILES_FOLDER = "files"
 # Fixed, so credentials imported by one command can be read by the n8n started by the next.
 N8N_ENCRYPTION_KEY = "belegfluss-local-stack-not-a-secret"
 STARTUP_TIMEOUT_S = 120.0
@@ -103,6 +107,13 @@ def build_node_pack(out_dir: Path) -> Path:
     whose node_modules are kept between runs while the lockfile stays the same."""
     build_dir = TOOLS_DIR / f"n8n-nodes-build-{_hash_files(NODE_PACK / 'package-lock.json')}"
     build_dir.mkdir(parents=True, exist_ok=True)
+    # Several stacks (parallel test runs) share the build folder: one builds and packs at a time.
+    with (TOOLS_DIR / f"{build_dir.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_and_pack(build_dir, out_dir)
+
+
+def _build_and_pack(build_dir: Path, out_dir: Path) -> Path:
     for entry in build_dir.iterdir():
         if entry.name != "node_modules":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
@@ -249,6 +260,10 @@ class StackInfo:
         return httpx.Client(base_url=self.hubspot_url, timeout=30)
 
     @property
+    def files_dir(self) -> Path:
+        return Path(self.n8n_user_folder) / FILES_FOLDER
+
+    @property
     def n8n_database(self) -> Path:
         return Path(self.n8n_user_folder) / ".n8n" / "database.sqlite"
 
@@ -280,6 +295,7 @@ class N8n:
             "N8N_HIRING_BANNER_ENABLED": "false",
             "N8N_LOG_LEVEL": log_level,
             "DB_SQLITE_POOL_SIZE": "4",
+            "N8N_RESTRICT_FILE_ACCESS_TO": str(user_folder / FILES_FOLDER),
         })
 
     def cli(self, *args: str) -> str:
@@ -326,8 +342,10 @@ def wait_for_webhook(n8n_url: str, path: str, pid: int, log: Path) -> None:
     wait_until(registered, f"n8n webhook /webhook/{path}", pid, log)
 
 
-def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str = "info") -> StackInfo:
-    """Sets up and starts sidecar, HubSpot stand-in and n8n; returns where they answer."""
+def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str = "info",
+       sidecar_settings: dict[str, str] | None = None) -> StackInfo:
+    """Sets up and starts sidecar, HubSpot stand-in and n8n; returns where they answer.
+    `sidecar_settings` adds environment settings, e.g. a short redelivery backoff for tests."""
     run_dir = run_dir.resolve()
     if (run_dir / "stack.json").exists():
         down(run_dir)
@@ -351,7 +369,8 @@ def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str =
 
         profiles = write_local_profiles(run_dir / "profiles", info.hubspot_url, f"{info.hubspot_url}/__standin/notify")
         sidecar_env = {**os.environ, "BELEGFLUSS_DATABASE_URL": f"sqlite:///{run_dir / 'belegfluss.db'}",
-                       "BELEGFLUSS_BOOTSTRAP_KEY": info.sidecar_key, "BELEGFLUSS_PROFILES_DIR": str(profiles)}
+                       "BELEGFLUSS_BOOTSTRAP_KEY": info.sidecar_key, "BELEGFLUSS_PROFILES_DIR": str(profiles),
+                       **(sidecar_settings or {})}
         pids["sidecar"] = _start([_belegfluss_executable(), "serve", "--port", info.sidecar_url.rsplit(":", 1)[1]],
                                  logs["sidecar"], sidecar_env)
 
@@ -362,7 +381,9 @@ def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str =
             {**HUBSPOT_CREDENTIAL, "data": {"appToken": info.hubspot_token}},
             {**SIDECAR_BEARER_CREDENTIAL, "data": {"token": info.sidecar_key}},
         ])
-        placeholders = {"__SIDECAR_URL__": info.sidecar_url, "__HUBSPOT_URL__": info.hubspot_url}
+        info.files_dir.mkdir(parents=True, exist_ok=True)
+        placeholders = {"__SIDECAR_URL__": info.sidecar_url, "__HUBSPOT_URL__": info.hubspot_url,
+                        "__FILES_DIR__": str(info.files_dir)}
         info.workflows = n8n.import_and_publish([*template_files(), *extra_workflows], placeholders)
         pids["n8n"] = n8n.start(logs["n8n"])
         info.save()
