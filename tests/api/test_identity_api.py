@@ -6,37 +6,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from fastapi import Depends
-from fastapi.testclient import TestClient
 
-from belegfluss.api.app import create_app
-from belegfluss.api.deps import require_key
-from belegfluss.api.routers import identity
-from belegfluss.settings import Settings
+from tests.conftest import start_sidecar, stop_sidecar
 
-KEY = "bf_test_identity_key_0123456789abcdef"
 FAMILY = {"address": {"street": "Lindenstraße", "house_number": "12", "postcode": "50674", "city": "Köln"},
           "emails": ["familie.becker@t-online.de"]}
 
 
 @pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, bootstrap_key=KEY, profiles_dir=tmp_path))
-    if not any(getattr(route, "path", "") == "/v1/dedup" for route in app.routes):
-        # Until the app registers the identity router itself (see the identity report).
-        app.include_router(identity.router, dependencies=[Depends(require_key)])
-    with TestClient(app, headers={"Authorization": f"Bearer {KEY}"}) as test_client:
-        yield test_client
+def client(database_url: str, tmp_path: Path) -> Iterator[httpx.Client]:
+    """A real sidecar on an empty identity graph (SQLite and PostgreSQL), so decisions start from `new`."""
+    sidecar = start_sidecar(database_url, tmp_path)
+    yield sidecar.client
+    stop_sidecar(sidecar)
 
 
-def dedup(client: TestClient, *items: dict, mode: str = "resolve") -> list[dict]:
+def dedup(client: httpx.Client, *items: dict, mode: str = "resolve") -> list[dict]:
     response = client.post("/v1/dedup", json={"items": list(items), "mode": mode})
     assert response.status_code == 200, response.text
     return response.json()["results"]
 
 
-def test_dedup_needs_an_api_key(client: TestClient) -> None:
+def test_dedup_needs_an_api_key(client: httpx.Client) -> None:
     response = client.post("/v1/dedup", json={"items": []}, headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 401
 
@@ -115,3 +108,26 @@ def test_review_reject_answers_per_item(client) -> None:
 def test_unknown_golden_id_is_404(client) -> None:
     response = client.get("/v1/customers/gc_nobody")
     assert response.status_code == 404 and response.json()["error"]["code"] == "identity.unknown_golden_id"
+
+
+def test_map_to_hubspot_upserts_by_golden_id_and_sends_consent_only_when_granted(client) -> None:
+    granted = {"purpose": "marketing", "granted": True, "timestamp": "2025-03-01T10:00:00+01:00", "source": "shop"}
+    [anna] = dedup(client, {"first_name": "Anna", "last_name": "Schulz", "emails": ["anna.schulz@example.org"],
+                            "consents": [granted]})
+    [bert] = dedup(client, {"first_name": "Bert", "last_name": "Vogel", "emails": ["bert.vogel@example.org"]})
+    sale = {"id": "canonical:note-1", "source": "canonical", "location_id": "cafe-berlin", "register_id": "K1",
+            "receipt_number": "1", "occurred_at": "2025-03-14T09:30:00+01:00", "total": "3.80",
+            "lines": [{"name": "Kaffee", "unit_price": "3.80", "tax_rate": "19"}],
+            "payments": [{"method": "cash", "amount": "3.80"}]}
+    answers = client.post("/v1/map", json={"target": "hubspot", "items": [
+        {"golden_id": anna["golden_id"]}, {"golden_id": bert["golden_id"]},
+        {"sale": sale, "contact_id": "501"}, {"golden_id": "g_nobody"}]}).json()["results"]
+
+    anna_contact, bert_contact, note, unknown = answers
+    assert anna_contact["payload"]["idProperty"] == "belegfluss_golden_id"
+    assert anna_contact["payload"]["id"] == anna["golden_id"]
+    assert anna_contact["payload"]["properties"]["email"] == "anna.schulz@example.org"
+    consent_keys = {key for key in anna_contact["payload"]["properties"] if "consent" in key or "marketing" in key}
+    assert consent_keys and not consent_keys & set(bert_contact["payload"]["properties"])
+    assert note["kind"] == "purchase" and "Kaffee" in str(note["payload"])
+    assert not unknown["ok"] and unknown["errors"][0]["code"] == "identity.unknown_golden_id"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import accounting, check, demo, events, keys, serve
+from . import accounting, check, demo, events, identity, keys, serve
 
-COMMAND_MODULES = (serve, events, keys, demo, accounting, check)
+COMMAND_MODULES = (serve, events, keys, demo, accounting, identity, check)
 
 
 def build_parser() -> argparse.ArgumentParser:

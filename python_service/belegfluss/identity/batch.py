@@ -20,8 +20,8 @@ from .blocking import blocking_keys
 from .comparisons import ComparisonTable, compare_pairs
 from .decision import DECISIONS, MATCH, NEW, REVIEW, decide, explain, mirror
 from .estimation import estimate_settings
-from .scoring import score_pairs
 from .features import CustomerFeatures, customer_features
+from .scoring import score_pairs
 from .settings import DEFAULT_SETTINGS, MatchSettings
 
 _PAIR_CHUNK = 250_000  # pairs scored per vectorised call: bounds memory on large sets
@@ -75,7 +75,7 @@ def candidate_pairs(features: Sequence[CustomerFeatures], settings: MatchSetting
     return np.stack([codes // len(features), codes % len(features)], axis=1)
 
 
-def _compare_in_chunks(
+def compare_candidates(
     features: Sequence[CustomerFeatures], pairs: np.ndarray, settings: MatchSettings
 ) -> ComparisonTable:
     """All candidate pairs compared, in chunks that bound the size of the temporary string arrays."""
@@ -109,7 +109,7 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
     review: list[tuple[int, int, float]] = []
     matches: list[tuple[float, int, int]] = []
     cannot_link: dict[int, list[int]] = defaultdict(list)
-    comparisons = _compare_in_chunks(features, pairs, settings)
+    comparisons = compare_candidates(features, pairs, settings)
     if settings.estimate_weights and len(pairs):
         settings, _ = estimate_settings(features, comparisons, settings)
     scores = score_pairs(comparisons, settings)

@@ -71,6 +71,11 @@ def compare_pairs(
     return ComparisonTable(levels, similarity)
 
 
+def _workers(pairs: int) -> int:
+    """Threads pay off only for large arrays; small calls (one resolve batch) stay on one thread."""
+    return -1 if pairs >= 50_000 else 1
+
+
 def _column(features: Sequence[CustomerFeatures], get: Callable[[CustomerFeatures], str]) -> np.ndarray:
     return np.array([get(f) for f in features], dtype=str) if features else np.array([], dtype=str)
 
@@ -78,7 +83,8 @@ def _column(features: Sequence[CustomerFeatures], get: Callable[[CustomerFeature
 def _similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     if len(left) == 0:
         return np.zeros(0)
-    return process.cpdist(left.tolist(), right.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
+    return process.cpdist(left.tolist(), right.tolist(), scorer=JaroWinkler.normalized_similarity,
+                          workers=_workers(len(left)))
 
 
 def _both_present(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -148,7 +154,8 @@ def _one_typo(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     index = np.flatnonzero(
         (np.char.str_len(left) >= 4) & (np.char.str_len(right) >= 4) & (left != right) & _same_initial(left, right))
     if len(index):
-        result[index] = process.cpdist(left[index].tolist(), right[index].tolist(), scorer=OSA.distance, workers=-1) <= 1
+        result[index] = process.cpdist(left[index].tolist(), right[index].tolist(), scorer=OSA.distance,
+                                       workers=_workers(len(index))) <= 1
     return result
 
 
@@ -158,7 +165,8 @@ def _one_contains_the_other(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     result = np.zeros(len(left), dtype=bool)
     index = np.flatnonzero(multi & _both_present(left, right))
     if len(index):
-        scores = process.cpdist(left[index].tolist(), right[index].tolist(), scorer=fuzz.token_set_ratio, workers=-1)
+        scores = process.cpdist(left[index].tolist(), right[index].tolist(), scorer=fuzz.token_set_ratio,
+                                workers=_workers(len(index)))
         result[index] = scores >= 100
     return result
 
@@ -184,7 +192,7 @@ def _compare_dates(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     index = np.flatnonzero((left != right) & _both_present(left, right))
     if len(index):
         close[index] = process.cpdist(
-            left[index].tolist(), right[index].tolist(), scorer=Levenshtein.distance, workers=-1) <= 1
+            left[index].tolist(), right[index].tolist(), scorer=Levenshtein.distance, workers=_workers(len(index))) <= 1
         close[index] |= np.array([_day_month_swapped(a, b) for a, b in zip(left[index], right[index])], dtype=bool)
     return _graded(left, right, close)
 
@@ -198,7 +206,7 @@ def _compare_codes(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     index = np.flatnonzero((left != right) & _both_present(left, right))
     if len(index):
         close[index] = process.cpdist(
-            left[index].tolist(), right[index].tolist(), scorer=Levenshtein.distance, workers=-1) <= 1
+            left[index].tolist(), right[index].tolist(), scorer=Levenshtein.distance, workers=_workers(len(index))) <= 1
     return _graded(left, right, close)
 
 

@@ -7,7 +7,12 @@ from typing import Any
 
 from ..model.customer import Customer
 from .normalise import (
-    NormalisedAddress, fold_name, normalise_address, normalise_email, normalise_identifier, normalise_phone,
+    NormalisedAddress,
+    fold_name,
+    normalise_address,
+    normalise_email,
+    normalise_identifier,
+    normalise_phone,
     phonetic_key,
 )
 

@@ -16,18 +16,27 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import Connection, String, bindparam, func, or_, select, true, tuple_, update
+from sqlalchemy.dialects.postgresql import array as sql_array
 
 from ..model.customer import Customer
 from ..store.database import Database, dumps, loads
 from ..store.identity import (
-    blocking_keys as keys_table, golden_customers, merges, not_a_match, review_items, source_links, source_records,
+    blocking_keys as keys_table,
+)
+from ..store.identity import (
+    golden_customers,
+    merges,
+    not_a_match,
+    review_items,
+    source_links,
+    source_records,
 )
 from .blocking import blocking_keys
 from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_pairs
@@ -113,7 +122,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
                     first_in_batch[link] = index
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
-        verdicts = _score_against_graph(connection, [features[i] for i in fresh], settings)
+        verdicts = _score_against_graph(connection, database, [features[i] for i in fresh], settings)
         outcome = _decide_in_order(fresh, features, verdicts, settings)
         _write(connection, database, customers, features, links, outcome, answers, now, settings)
         for index, answer in enumerate(answers):
@@ -150,23 +159,33 @@ def _replay(index: int, row: Any) -> Resolution:
 _STRONG_KEYS = ("e:", "p:", "c:", "l:")  # e-mail, phone, card token, loyalty id
 
 
-def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[tuple[str, str]]]:
+def _key_hits(
+    connection: Connection, database: Database, keys: list[str], per_key: int
+) -> dict[str, list[tuple[str, str]]]:
     """(record id, golden id) per blocking key, at most `per_key` of them: a key shared by
     thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
     hits: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for start in range(0, len(keys), _SQL_CHUNK):
         chunk = keys[start:start + _SQL_CHUNK]
-        ranked = (
-            select(keys_table.c.key, keys_table.c.record_id,
-                   func.row_number().over(partition_by=keys_table.c.key, order_by=keys_table.c.record_id).label("rank"))
-            .where(keys_table.c.key.in_(chunk))
-            .subquery()
-        )
-        rows = connection.execute(
-            select(ranked.c.key, ranked.c.record_id, source_records.c.golden_id)
-            .join(source_records, source_records.c.record_id == ranked.c.record_id)
-            .where(ranked.c.rank <= per_key))
-        for key, record_id, golden_id in rows:
+        if database.is_postgres:
+            # LATERAL … LIMIT stops reading a big key's index range early; a window function would not.
+            wanted = func.unnest(sql_array(chunk, type_=String)).table_valued("key").render_derived(name="wanted")
+            limited = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key)
+                       .limit(per_key).lateral("limited"))
+            query = (select(wanted.c.key, limited.c.record_id, source_records.c.golden_id)
+                     .select_from(wanted.join(limited, true()))
+                     .join(source_records, source_records.c.record_id == limited.c.record_id))
+        else:
+            ranked = (
+                select(keys_table.c.key, keys_table.c.record_id,
+                       func.row_number().over(partition_by=keys_table.c.key,
+                                              order_by=keys_table.c.record_id).label("rank"))
+                .where(keys_table.c.key.in_(chunk)).subquery()
+            )
+            query = (select(ranked.c.key, ranked.c.record_id, source_records.c.golden_id)
+                     .join(source_records, source_records.c.record_id == ranked.c.record_id)
+                     .where(ranked.c.rank <= per_key))
+        for key, record_id, golden_id in connection.execute(query):
             hits[key].append((record_id, golden_id))
     return hits
 
@@ -182,7 +201,7 @@ def _features_of(connection: Connection, record_ids: list[str]) -> dict[str, Cus
 
 
 def _score_against_graph(
-    connection: Connection, incoming: list[CustomerFeatures], settings: MatchSettings
+    connection: Connection, database: Database, incoming: list[CustomerFeatures], settings: MatchSettings
 ) -> list[dict[str, _Verdict]]:
     """Per incoming record: the verdict against each candidate golden customer (its best record).
 
@@ -190,7 +209,7 @@ def _score_against_graph(
     e-mail, phone or card counts more than a shared phonetic name), at most `max_candidates`.
     """
     item_keys = [blocking_keys(f) for f in incoming]
-    hits = _key_hits(connection, sorted({k for keys in item_keys for k in keys}), settings.max_candidates)
+    hits = _key_hits(connection, database, sorted({k for keys in item_keys for k in keys}), settings.max_candidates)
     chosen: list[list[tuple[str, str]]] = []
     for keys in item_keys:
         weight: dict[str, int] = defaultdict(int)
@@ -236,6 +255,43 @@ def _score_against_graph(
 
 
 @dataclass(slots=True)
+class _InBatch:
+    """Scores of the pairs of new records in one batch that share a key (earlier, later)."""
+
+    partners: dict[int, list[int]]
+    index: dict[tuple[int, int], int]
+    scores: Any
+    decisions: Any
+    features: list[CustomerFeatures]
+    settings: MatchSettings
+
+    def score(self, earlier: int, later: int) -> tuple[int, float, Callable[[], list[dict[str, Any]]]]:
+        k = self.index[(earlier, later)]
+        return int(self.decisions[k]), float(self.scores.total[k]), lambda: explain(
+            self.scores, k, self.features[later], self.features[earlier], self.settings)
+
+
+def _in_batch_scores(
+    fresh: list[int], features: list[CustomerFeatures], keys_of: list[set[str]], settings: MatchSettings
+) -> _InBatch:
+    """Every pair of this batch's new records that share a key, scored in one vectorised call;
+    inside a key only the `max_candidates` records before each one (bounded like the graph)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for position, keys in enumerate(keys_of):
+        for key in keys:
+            members[key].append(position)
+    pairs = sorted({(group[j], group[i]) for group in members.values() for i in range(len(group))
+                    for j in range(max(0, i - settings.max_candidates), i)})
+    partners: dict[int, list[int]] = defaultdict(list)
+    for earlier, later in pairs:
+        partners[later].append(earlier)
+    fresh_features = [features[index] for index in fresh]
+    scores, decisions = judge_pairs([(fresh_features[b], fresh_features[a]) for a, b in pairs], settings) \
+        if pairs else (None, None)
+    return _InBatch(partners, {pair: k for k, pair in enumerate(pairs)}, scores, decisions, fresh_features, settings)
+
+
+@dataclass(slots=True)
 class _Outcome:
     index: int
     golden_id: str
@@ -251,21 +307,16 @@ def _decide_in_order(
 ) -> list[_Outcome]:
     """Decide each new record; records earlier in the same batch count as candidates too."""
     outcomes: list[_Outcome] = []
-    batch_keys: dict[str, list[int]] = defaultdict(list)  # key → positions in `outcomes`
+    keys_of = [blocking_keys(features[index]) for index in fresh]
+    in_batch = _in_batch_scores(fresh, features, keys_of, settings)
     for position, index in enumerate(fresh):
         item_verdicts = dict(verdicts[position])
-        keys = blocking_keys(features[index])
-        earlier = sorted({p for key in keys for p in batch_keys.get(key, ())})[-settings.max_candidates:]
-        if earlier:
-            scores, decisions = judge_pairs([(features[index], features[outcomes[p].index]) for p in earlier], settings)
-            for k, p in enumerate(earlier):
-                decision = int(decisions[k])
-                golden_id = outcomes[p].golden_id
-                current = item_verdicts.get(golden_id)
-                if current is None or (decision, scores.total[k]) > (current.decision, current.score):
-                    item_verdicts[golden_id] = _Verdict(
-                        golden_id, decision, float(scores.total[k]), outcomes[p].record_id,
-                        explain(scores, k, features[index], features[outcomes[p].index], settings))
+        for p in in_batch.partners.get(position, ()):
+            decision, total, reasons = in_batch.score(p, position)
+            golden_id = outcomes[p].golden_id
+            current = item_verdicts.get(golden_id)
+            if current is None or (decision, total) > (current.decision, current.score):
+                item_verdicts[golden_id] = _Verdict(golden_id, decision, total, outcomes[p].record_id, reasons())
         ranked = sorted(item_verdicts.values(), key=lambda v: (v.decision, v.score), reverse=True)
         best = ranked[0] if ranked else None
         record_id = new_id("rec")
@@ -277,8 +328,6 @@ def _decide_in_order(
             others = [v for v in ranked if v.decision >= REVIEW]
         outcomes.append(_Outcome(index, golden_id, is_new, record_id,
                                  best.decision if best else NEW, best, others[:_MAX_REVIEWS_PER_RECORD]))
-        for key in keys:
-            batch_keys[key].append(position)
     return outcomes
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..accounting.settings import AccountingSettings
+from ..identity.settings import MatchSettings
 
 
 class CrmTarget(BaseModel):
@@ -46,6 +47,8 @@ class LocationProfile(BaseModel):
     )
     crm: CrmTarget = Field(default_factory=CrmTarget)
     alerts: AlertTarget = Field(default_factory=AlertTarget)
+    identity: MatchSettings | None = Field(
+        None, description="Dedup weights and thresholds for this location; default: the documented defaults")
     accounting: AccountingSettings | None = Field(
         default=None,
         description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV.",

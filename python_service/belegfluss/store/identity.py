@@ -9,7 +9,17 @@ replicas resolving the same record at the same moment cannot create it twice.
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, DateTime, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Table, Text, UniqueConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 from .database import metadata

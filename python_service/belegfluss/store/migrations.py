@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, Connection, DateTime, Integer, Table, inspect, select
 from sqlalchemy.schema import CreateColumn
 
-from . import audit, bookings, breakers, deliveries, events, keys, quarantine, quotas  # noqa: F401 - registers their tables on the metadata
+from . import audit, bookings, breakers, deliveries, events, identity, keys, quarantine, quotas  # noqa: F401 - registers their tables on the metadata
 from .database import Database, metadata
 
 schema_version = Table(

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ...crm import CrmTarget
+from ...crm.batch import map_to_crm
 from ...sources import MAPPERS
 from ...sources.batch import map_batch
 from ...store import events as event_store
@@ -19,8 +21,11 @@ router = APIRouter(prefix="/v1", tags=["events"])
 
 
 class MapRequest(BaseModel):
-    source: str = Field(description="POS the payloads come from: " + ", ".join(MAPPERS))
-    items: list[Any] = Field(description="Vendor payloads, one per sale")
+    source: str | None = Field(None, description="POS the payloads come from: " + ", ".join(MAPPERS))
+    target: CrmTarget | None = Field(
+        None, description="Instead of a source: map golden customers ({golden_id}) to CRM contacts and "
+                          "sales to purchase notes for this CRM")
+    items: list[Any] = Field(description="Vendor payloads, one per sale (or, with target, customers and sales)")
     quarantine: bool = Field(False, description="Put items that fail into quarantine")
     validate_events: bool = Field(
         False, alias="validate",
@@ -41,6 +46,8 @@ class ValidateRequest(BaseModel):
 @router.post("/map", summary="Map POS payloads to canonical events", openapi_extra=body_doc(MapRequest))
 async def map_payloads(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, MapRequest)
+    if body.target is not None:
+        return results(await run_in_threadpool(map_to_crm, database, body.target, body.items))
     if body.source not in MAPPERS:
         raise ApiError(422, "source.unknown",
                        f"Unknown source '{body.source}'; choose one of {', '.join(tuple(MAPPERS))}")

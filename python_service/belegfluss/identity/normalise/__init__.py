@@ -1,7 +1,13 @@
 """Small, pure normalisers: each takes what a POS or CRM user typed and returns a comparable value
 (or None when nothing usable is left)."""
 
-from .address import NormalisedAddress, normalise_address, normalise_house_number, normalise_postcode, normalise_street
+from .address import (
+    NormalisedAddress,
+    normalise_address,
+    normalise_house_number,
+    normalise_postcode,
+    normalise_street,
+)
 from .email import normalise_email
 from .identifier import normalise_identifier
 from .koelner_phonetik import koelner_phonetik
