@@ -56,9 +56,13 @@ def test_without_fix_a_missing_booking_becomes_a_ticket(database: Database) -> N
     assert ticket["stage"] == "check" and ticket["codes"] == ["check.missing_booking"]
 
 
+def customer_sale(**overrides: object) -> dict:
+    return sale(customer={"email": f"{uuid.uuid4().hex[:8]}@example.org"}, **overrides)
+
+
 def test_undelivered_sale_is_queued_for_redelivery_to_its_crm(database: Database) -> None:
-    delivered, forgotten = sale(), sale()
-    store(database, delivered, forgotten)
+    delivered, forgotten, anonymous = customer_sale(), customer_sale(), sale()
+    store(database, delivered, forgotten, anonymous)
     record_deliveries(database, [(delivered["id"], "hubspot:cafe-berlin")], datetime.now(timezone.utc))
     report = check(database, "undelivered_sales")
     assert [f["subject"] for f in report["findings"]] == [forgotten["id"]]
@@ -69,8 +73,18 @@ def test_undelivered_sale_is_queued_for_redelivery_to_its_crm(database: Database
     assert again["findings"][0]["ticket_id"] == ticket["id"]  # the same open ticket, not a second one
 
 
+def test_sale_parked_by_the_template_and_found_by_the_check_is_one_redelivery(database: Database) -> None:
+    forgotten = customer_sale()
+    store(database, forgotten)
+    [(parked_id, _)] = quarantine_store.add_tickets(database, [quarantine_store.NewTicket(
+        stage="delivery", source="sumup", payload={**forgotten, "belegfluss": {"note": "parked"}}, errors=[],
+        event_id=forgotten["id"], target="hubspot:cafe-berlin", max_attempts=3)])
+    [finding] = check(database, "undelivered_sales")["findings"]
+    assert finding["ticket_id"] == parked_id
+
+
 def test_sales_within_the_grace_period_are_not_yet_undelivered(database: Database) -> None:
-    store(database, sale())
+    store(database, customer_sale())
     report = run_checks(database, [CAFE], POLICY, CheckOptions(checks=("undelivered_sales",)))
     assert report["findings"] == []
 

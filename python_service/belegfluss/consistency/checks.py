@@ -1,7 +1,8 @@
 """The consistency checks, one function each. A check reads the store and answers findings; what
 to do about a finding (fix or ticket) is decided in `runner.py`.
 
-- undelivered sales: stored sales older than a grace period that no CRM delivery was reported for;
+- undelivered sales: stored sales with a customer, older than a grace period, that no CRM delivery
+  was reported for;
 - missing bookings: stored receipts (per-receipt mode) or Z-reports (daily mode) without bookings;
 - Geldtransit: a transit account whose balance up to the last payout is not zero;
 - receipt sequence: gaps and duplicate numbers per register (GoBD completeness).
@@ -53,10 +54,12 @@ def undelivered_sales(database: Database, profiles: list[LocationProfile], now: 
             ).all()
         delivered = delivered_event_ids(database, target, [row.event_id for row in rows])
         for row in rows:
-            if row.event_id not in delivered:
+            payload = loads(row.payload)
+            # A sale without a customer reference has nothing to deliver to a CRM.
+            if row.event_id not in delivered and any((payload.get("customer") or {}).values()):
                 yield Finding("undelivered_sale", row.event_id,
                               f"Sale {row.event_id} was stored but never reported as delivered to {target}",
-                              {"target": target}, loads(row.payload))
+                              {"target": target}, payload)
 
 
 def missing_bookings(database: Database, profiles: list[LocationProfile]) -> Iterator[Finding]:

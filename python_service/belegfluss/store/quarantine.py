@@ -78,7 +78,14 @@ class NewTicket:
 
 
 def _payload_hash(ticket: NewTicket) -> str:
-    return hashlib.sha256(dumps([ticket.stage, ticket.source, ticket.payload]).encode()).hexdigest()
+    """What makes an open ticket unique: its payload per stage and source, but for a delivery the
+    (target, event) pair, whoever parked it — so the POS template and the nightly check queue one
+    redelivery of a sale, not two."""
+    if ticket.stage == "delivery" and ticket.target and ticket.event_id:
+        key: list[Any] = ["delivery", ticket.target, ticket.event_id]
+    else:
+        key = [ticket.stage, ticket.source, ticket.payload]
+    return hashlib.sha256(dumps(key).encode()).hexdigest()
 
 
 def _reason(ticket: NewTicket) -> str:
