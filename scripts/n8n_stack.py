@@ -364,8 +364,9 @@ def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str =
         install_node_pack(user_folder, build_node_pack(run_dir / "pack"))
 
         standin_port = info.hubspot_url.rsplit(":", 1)[1]
+        # `--token=…` in one argument: a URL-safe token may start with "-", which argparse takes for an option.
         pids["hubspot"] = _start([sys.executable, str(HUBSPOT_STANDIN), "--port", standin_port,
-                                  "--token", info.hubspot_token], logs["hubspot"], dict(os.environ))
+                                  f"--token={info.hubspot_token}"], logs["hubspot"], dict(os.environ))
 
         profiles = write_local_profiles(run_dir / "profiles", info.hubspot_url, f"{info.hubspot_url}/__standin/notify")
         sidecar_env = {**os.environ, "BELEGFLUSS_DATABASE_URL": f"sqlite:///{run_dir / 'belegfluss.db'}",

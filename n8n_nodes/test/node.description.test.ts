@@ -77,6 +77,9 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'review', operation: 'reject' }, ['']],
 		[{ resource: 'delivery', operation: 'checkCircuit' }, ['Allowed', 'Parked']],
 		[{ resource: 'delivery', operation: 'reportOutcome' }, ['']],
+		[{ resource: 'redelivery', operation: 'claim' }, ['']],
+		[{ resource: 'redelivery', operation: 'report' }, ['']],
+		[{ resource: 'consistency', operation: 'runChecks' }, ['']],
 	])('draws the right outputs for %o', (parameters, expected) => {
 		expect(outputsFor(parameters)).toEqual(expected);
 	});
@@ -91,7 +94,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(17);
+		expect(operations.length).toBe(20);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}

@@ -132,4 +132,50 @@ describe('Quarantine → Add', () => {
 
 		await expectStoppedAtItem(runNode(context), 0, ['body.invalid']);
 	});
+
+	it('parks an item for redelivery: stage delivery with its target, event and attempts', async () => {
+		const sidecar = batchEndpoint('/v1/quarantine', () => ({
+			ok: true,
+			ticket_id: 'q_7',
+			created: true,
+		}));
+		const delivery = {
+			json: {
+				sale: { id: 'sumup:TX1', total: '9.10' },
+				target: 'hubspot:cafe-berlin',
+				event_id: 'sumup:TX1',
+				belegfluss: { delivery: { target: 'hubspot:cafe-berlin', allowed: false, state: 'open' } },
+			},
+		};
+		const context = executeContext({
+			parameters: {
+				...add,
+				payloadField: 'sale',
+				reason: 'HubSpot circuit open',
+				stage: 'delivery',
+				target: 'hubspot:cafe-berlin',
+				eventId: 'sumup:TX1',
+				redeliveryAttempts: 3,
+			},
+			items: [delivery],
+			previousNode: 'Check HubSpot circuit',
+		});
+
+		await runNode(context);
+
+		expect(sidecar.batches[0].body.items).toEqual([
+			{
+				source: 'sumup',
+				payload: { id: 'sumup:TX1', total: '9.10' },
+				workflow: 'POS sale to CRM',
+				node: 'Check HubSpot circuit',
+				execution_id: 'exec-42',
+				reason: 'HubSpot circuit open',
+				stage: 'delivery',
+				target: 'hubspot:cafe-berlin',
+				event_id: 'sumup:TX1',
+				max_attempts: 3,
+			},
+		]);
+	});
 });

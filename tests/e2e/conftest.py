@@ -24,11 +24,29 @@ sys.path.insert(0, str(REPO / "scripts"))
 import n8n_stack  # noqa: E402  (a script module, found through the path above)
 
 SUMUP_FIXTURES = REPO / "tests" / "fixtures" / "pos" / "sumup"
+# Workflows only the tests import, beside the shipped templates (e.g. one that fails on purpose
+# to exercise the error handler).
+TEST_WORKFLOWS = sorted((Path(__file__).parent / "workflows").glob("*.json"))
+
+
+def template_variants(session: pytest.Session, folder: Path) -> list[Path]:
+    """The `TEMPLATE_VARIANTS` (e2e_helpers.TemplateVariant) the collected test modules declare, rendered."""
+    modules = {item.module for item in session.items if getattr(item, "module", None) is not None}
+    return [variant.render(folder) for module in sorted(modules, key=lambda m: m.__name__)
+            for variant in getattr(module, "TEMPLATE_VARIANTS", ())]
+
+
+# Redelivery and circuit breakers on a test's time scale: parked items are due at once, a circuit
+# opens for 5 seconds, three failed redeliveries dead-letter a ticket.
+FAST_REDELIVERY = {"BELEGFLUSS_REDELIVERY_BASE_SECONDS": "0", "BELEGFLUSS_REDELIVERY_MAX_ATTEMPTS": "3",
+                   "BELEGFLUSS_BREAKER_OPEN_SECONDS": "5", "BELEGFLUSS_BREAKER_MAX_OPEN_SECONDS": "10"}
 
 
 @pytest.fixture(scope="session")
-def n8n(tmp_path_factory: pytest.TempPathFactory) -> Iterator[n8n_stack.StackInfo]:
-    info = n8n_stack.up(tmp_path_factory.mktemp("n8n-stack"))
+def n8n(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[n8n_stack.StackInfo]:
+    variants = template_variants(request.session, tmp_path_factory.mktemp("template-variants"))
+    info = n8n_stack.up(tmp_path_factory.mktemp("n8n-stack"), extra_workflows=[*variants, *TEST_WORKFLOWS],
+                        sidecar_settings=FAST_REDELIVERY)
     try:
         yield info
     finally:

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import n8n_stack
 import pytest
-from e2e_helpers import crm_state, deliver, eventually, tickets
+from e2e_helpers import crm_state, eventually, tickets
+
+FAILING = "Belegfluss test: fails on purpose"  # tests/e2e/workflows/fails-on-purpose.json
 
 
 @pytest.fixture
-def failed_execution(n8n, hubspot, sumup_sale, unique_email) -> dict[str, Any]:
-    """A POS execution that failed: HubSpot stayed down longer than the template's retries last."""
-    hubspot.post("/__standin/faults", json={"status": 503, "count": 100}).raise_for_status()
-    deliver(n8n, "sumup", [sumup_sale(email=unique_email("gustav"))])
+def failed_execution(n8n) -> dict[str, Any]:
+    """An execution that failed. (The POS template no longer fails when HubSpot is down: it parks
+    the sales for redelivery. So a test workflow fails on purpose, naming the error handler.)"""
+    httpx.post(f"{n8n.n8n_url}/webhook/belegfluss/test/fail", json={"try": 1}, timeout=30).raise_for_status()
     return eventually(lambda: [e for e in n8n_stack.executions(n8n)
-                               if e["workflowId"] == "bfPosSaleToCrm01" and e["status"] == "error"],
-                      "the failed POS execution")[-1]
+                               if e["workflowId"] == "bfTestFailsOnPurpose" and e["status"] == "error"],
+                      "the failed execution")[-1]
 
 
 def ticket_of(sidecar, execution: dict[str, Any]) -> dict[str, Any]:
@@ -29,11 +32,11 @@ def ticket_of(sidecar, execution: dict[str, Any]) -> dict[str, Any]:
 def test_failed_execution_becomes_a_ticket_naming_workflow_node_and_error(n8n, sidecar, failed_execution):
     ticket = ticket_of(sidecar, failed_execution)
 
-    assert ticket["workflow"] == "Belegfluss: POS sale to CRM"
-    assert ticket["node"] == "Upsert contacts in HubSpot"
+    assert ticket["workflow"] == FAILING
+    assert ticket["node"] == "Fail on purpose"
     assert "unavailable" in ticket["reason"].lower()
     assert ticket["payload"]["execution"]["id"] == str(failed_execution["id"])
-    assert ticket["payload"]["execution"]["lastNodeExecuted"] == "Upsert contacts in HubSpot"
+    assert ticket["payload"]["execution"]["lastNodeExecuted"] == "Fail on purpose"
 
 
 def test_failed_execution_alerts_the_profiles_webhook_with_slack_json(n8n, sidecar, hubspot, failed_execution):
@@ -42,5 +45,5 @@ def test_failed_execution_alerts_the_profiles_webhook_with_slack_json(n8n, sidec
     alert = eventually(lambda: next((m for m in crm_state(hubspot)["notifications"]
                                      if ticket["id"] in m.get("text", "")), None), "the Slack-compatible alert")
 
-    assert "Upsert contacts in HubSpot" in alert["text"]
-    assert "Belegfluss: POS sale to CRM" in alert["text"]
+    assert "Fail on purpose" in alert["text"]
+    assert FAILING in alert["text"]

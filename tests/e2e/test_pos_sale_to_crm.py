@@ -1,12 +1,21 @@
-"""The POS → CRM template in a real n8n: what a POS delivers ends in the Belegfluss store, in HubSpot
-(a contact per customer, a note per purchase) or as a quarantine ticket, never nowhere."""
+"""The POS → CRM template in a real n8n: what a POS delivers ends in the Belegfluss store, booked under
+its location profile, in HubSpot (a contact per golden customer, a note per purchase) or as a quarantine
+ticket, never nowhere."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import uuid
 from pathlib import Path
 
-from e2e_helpers import contacts_by_email, crm_state, deliver, eventually, notes_for, tickets
+from e2e_helpers import (
+    contacts_by_email,
+    crm_state,
+    deliver,
+    notes_for,
+    tickets,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pos"
 
@@ -103,3 +112,65 @@ def test_hubspot_rate_limit_is_retried_until_the_purchase_arrives(n8n, hubspot, 
     state = crm_state(hubspot)
     assert state["rejected"].get("POST /crm/v3/objects/contacts/batch/upsert", 0) >= 2
     assert len(notes_for(state, contacts_by_email(state)[fritz]["id"])) == 1
+
+
+def stored_booking_rows(stack, event_id: str) -> int:
+    """Booking rows the sidecar holds for an event, read beside it from its SQLite store."""
+    database = Path(stack.run_dir) / "belegfluss.db"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as connection:
+        return connection.execute("SELECT count(*) FROM bookings WHERE event_id = ?", (event_id,)).fetchone()[0]
+
+
+def test_new_sale_is_booked_once_under_its_location_profile(n8n, sidecar, sumup_sale, unique_email):
+    sale = sumup_sale(email=unique_email("berta"))
+    event_id = f"sumup:{sale['transaction_code']}"
+
+    deliver(n8n, "sumup", [sale])
+    rows_after_first_delivery = stored_booking_rows(n8n, event_id)
+    deliver(n8n, "sumup", [sale])  # the POS retried the webhook
+
+    stored = sidecar.get(f"/v1/events/{event_id}").json()
+    rebooked = sidecar.post("/v1/book", json={"profile": "cafe-berlin", "items": [stored]}).json()["results"][0]
+    assert rebooked["ok"], rebooked
+    assert rebooked["stored"] == "duplicate"  # the template booked it before
+    assert rows_after_first_delivery == len(rebooked["bookings"]) > 0
+    assert stored_booking_rows(n8n, event_id) == rows_after_first_delivery
+
+
+def canonical_sale(sidecar, sumup_sale, **customer: str) -> dict:
+    """A canonical sale of the Berlin café with the given customer reference (SumUp carries no names)."""
+    event = sidecar.post("/v1/map", json={"source": "sumup", "items": [sumup_sale()]}).json()["results"][0]["event"]
+    event["customer"] = customer
+    return event
+
+
+def test_same_customer_with_other_email_spelling_becomes_one_hubspot_contact(n8n, sidecar, hubspot, sumup_sale):
+    mailbox = f"lena.vogel.{uuid.uuid4().hex[:6]}"
+    phone = f"+49 30 {uuid.uuid4().int % 10**8:08d}"
+    first = canonical_sale(sidecar, sumup_sale, name="Lena Vogel", email=f"{mailbox}@gmail.com", phone=phone)
+    second = canonical_sale(sidecar, sumup_sale, name="Lena Vogel", email=f"{mailbox}@googlemail.com",
+                            phone="0" + phone.removeprefix("+49 ").replace(" ", ""))
+
+    deliver(n8n, "canonical", [first])
+    deliver(n8n, "canonical", [second])
+
+    state = crm_state(hubspot)
+    lenas = [c for c in state["contacts"] if mailbox in (c["properties"].get("email") or "")]
+    assert len(lenas) == 1, lenas
+    contact = lenas[0]
+    assert contact["properties"]["belegfluss_golden_id"].startswith("gc_")
+    assert sorted(n["properties"]["hs_note_body"].split()[1] for n in notes_for(state, contact["id"])) == sorted(
+        [first["receipt_number"], second["receipt_number"]])
+
+
+def test_delivered_sales_are_reported_to_the_circuit_breaker(n8n, sidecar, sumup_sale, unique_email):
+    sale = sumup_sale(email=unique_email("carl"))
+
+    deliver(n8n, "sumup", [sale])
+
+    breaker = next(b for b in sidecar.get("/v1/delivery/breakers").json()["breakers"]
+                   if b["target"] == "hubspot:cafe-berlin")
+    assert breaker["state"] == "closed"
+    undelivered = sidecar.post("/v1/check", json={"checks": ["undelivered_sales"], "fix": False,
+                                                  "grace_minutes": 0}).json()
+    assert f"sumup:{sale['transaction_code']}" not in {f["subject"] for f in undelivered["findings"]}

@@ -6,12 +6,13 @@ location profile and the tests point it here. The stand-in speaks the documented
 - ``POST /crm/v3/objects/contacts/batch/upsert``  (``idProperty`` email or any unique property)
 - ``POST /crm/v3/objects/contacts/search``        (filterGroups: OR of groups, AND of filters)
 - ``GET  /crm/v3/objects/contacts``               (list, paged with ``after``)
+- ``POST /crm/v3/objects/contacts/merge``         (``primaryObjectId`` keeps its values, ``objectIdToMerge`` goes)
 - ``POST /crm/v3/objects/notes`` and ``POST /crm/v3/objects/notes/batch/create`` (with associations)
 - ``GET  /crm/v3/objects/notes``                  (list, paged)
 
 with private-app-token auth (``Authorization: Bearer <token>``). For the tests it also offers:
 
-- ``GET /__standin/state``    everything it received (contacts, notes, request counts, notifications)
+- ``GET /__standin/state``    everything it received (contacts, notes, request counts, notifications, merges)
 - ``POST /__standin/reset``   forget it all
 - ``POST /__standin/faults``  ``{"status": 429, "count": 3, "retry_after": 1}``: the next ``count``
   CRM calls answer ``status`` (429 with ``Retry-After``, or 503), so retry paths are exercised;
@@ -91,6 +92,11 @@ class BatchUpsert(BaseModel):
     inputs: list[UpsertInput]
 
 
+class MergeInput(BaseModel):
+    primaryObjectId: str
+    objectIdToMerge: str
+
+
 class AssociationType(BaseModel):
     associationCategory: str = "HUBSPOT_DEFINED"
     associationTypeId: int
@@ -165,6 +171,7 @@ class CrmState:
         self.requests: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.notifications: list[dict[str, Any]] = []
+        self.merges: list[dict[str, str]] = []
         self.faults: list[Fault] = []
 
     def next_fault(self) -> Fault | None:
@@ -207,6 +214,30 @@ class CrmState:
         obj.associations = {"contacts": {"results": targets}}
         return obj
 
+    def merge_contacts(self, primary_id: str, merged_id: str) -> CrmObject:
+        """As HubSpot merges: the primary keeps its values and takes only those it lacks; the merged
+        contact's e-mail becomes an additional e-mail, its notes move over, and it is gone."""
+        primary, merged = self.contacts.get(primary_id), self.contacts.get(merged_id)
+        if primary is None or merged is None:
+            raise HubSpotError(404, f"Contact {primary_id if primary is None else merged_id} does not exist",
+                               "OBJECT_NOT_FOUND")
+        if primary is merged:
+            raise HubSpotError(400, "A contact cannot be merged with itself", "VALIDATION_ERROR")
+        for name, value in merged.properties.items():
+            if name not in ALWAYS_RETURNED and primary.properties.get(name) in (None, ""):
+                primary.properties[name] = value
+        if merged.properties.get("email") and merged.properties["email"] != primary.properties.get("email"):
+            known = [e for e in (primary.properties.get("hs_additional_emails") or "").split(";") if e]
+            primary.properties["hs_additional_emails"] = ";".join([*known, merged.properties["email"]])
+        for note in self.notes.values():
+            for target in (note.associations or {}).get("contacts", {}).get("results", []):
+                if target["id"] == merged_id:
+                    target["id"] = primary_id
+        del self.contacts[merged_id]
+        primary.updatedAt = primary.properties["lastmodifieddate"] = _now()
+        self.merges.append({"primary": primary_id, "merged": merged_id})
+        return primary
+
     def snapshot(self) -> dict[str, Any]:
         return {
             "contacts": [c.model_dump(exclude_none=True) for c in self.contacts.values()],
@@ -214,6 +245,7 @@ class CrmState:
             "requests": dict(self.requests),
             "rejected": dict(self.rejected),
             "notifications": list(self.notifications),
+            "merges": list(self.merges),
         }
 
 
@@ -288,6 +320,11 @@ def create_app(token: str) -> FastAPI:
         with state.lock:
             contacts = list(state.contacts.values())
         return _page(contacts, after, min(limit, 100), properties.split(",") if properties else None)
+
+    @app.post("/crm/v3/objects/contacts/merge", dependencies=crm)
+    def merge_contacts(body: MergeInput) -> dict:
+        with state.lock:
+            return state.merge_contacts(body.primaryObjectId, body.objectIdToMerge).view(None)
 
     @app.post("/crm/v3/objects/notes", dependencies=crm, status_code=201)
     def create_note(body: NoteInput) -> dict:

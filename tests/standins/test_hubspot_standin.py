@@ -107,3 +107,23 @@ def test_reset_forgets_contacts_notes_and_faults(crm):
 
     assert crm.get("/crm/v3/objects/contacts").status_code == 200
     assert crm.get("/__standin/state").json()["contacts"] == []
+
+
+def test_merge_keeps_the_primary_moves_notes_and_keeps_the_other_email(crm):
+    primary = upsert(crm, {"idProperty": "email", "id": "anna@example.de",
+                           "properties": {"firstname": "Anna"}})["results"][0]["id"]
+    other = upsert(crm, {"idProperty": "email", "id": "a.schmidt@example.de",
+                         "properties": {"lastname": "Schmidt"}})["results"][0]["id"]
+    assert crm.post("/crm/v3/objects/notes", json=note_on(other)).status_code == 201
+
+    merged = crm.post("/crm/v3/objects/contacts/merge", json={"primaryObjectId": primary, "objectIdToMerge": other})
+
+    assert merged.status_code == 200 and merged.json()["id"] == primary
+    state = crm.get("/__standin/state").json()
+    [contact] = state["contacts"]
+    assert contact["properties"]["lastname"] == "Schmidt"
+    assert contact["properties"]["hs_additional_emails"] == "a.schmidt@example.de"
+    assert state["notes"][0]["associations"]["contacts"]["results"][0]["id"] == primary
+    assert state["merges"] == [{"primary": primary, "merged": other}]
+    self_merge = crm.post("/crm/v3/objects/contacts/merge", json={"primaryObjectId": primary, "objectIdToMerge": primary})
+    assert self_merge.status_code == 400

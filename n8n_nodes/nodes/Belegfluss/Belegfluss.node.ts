@@ -8,6 +8,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	accountingDescription,
+	consistencyDescription,
 	customerDescription,
 	DEFAULT_RESOURCE,
 	deliveryDescription,
@@ -16,6 +17,7 @@ import {
 	outputsExpression,
 	profileDescription,
 	quarantineDescription,
+	redeliveryDescription,
 	reviewDescription,
 } from './resources';
 import { BELEGFLUSS_CREDENTIAL_TYPE } from './shared/transport';
@@ -58,6 +60,12 @@ export class Belegfluss implements INodeType {
 						description: 'Bookings, DATEV export and Z-report reconciliation',
 					},
 					{
+						name: 'Consistency',
+						value: 'consistency',
+						description:
+							'The nightly correction job: checks that find and fix inconsistent records',
+					},
+					{
 						name: 'Customer',
 						value: 'customer',
 						description: 'Deduplicate customer records into golden customers',
@@ -84,6 +92,12 @@ export class Belegfluss implements INodeType {
 						description: 'Items that could not be processed, kept as tickets to fix and retry',
 					},
 					{
+						name: 'Redelivery',
+						value: 'redelivery',
+						description:
+							'Parked deliveries, replayed with backoff until they arrive or are dead-lettered',
+					},
+					{
 						name: 'Review',
 						value: 'review',
 						description: 'Pairs of customer records dedup was unsure about, for a person to decide',
@@ -96,6 +110,8 @@ export class Belegfluss implements INodeType {
 			...customerDescription,
 			...deliveryDescription,
 			...quarantineDescription,
+			...redeliveryDescription,
+			...consistencyDescription,
 			...profileDescription,
 			...reviewDescription,
 		],

@@ -4,29 +4,35 @@
  */
 import type { Operation, ResourceOperations } from '../shared/operation';
 import { accountingOperations } from './accounting';
+import { consistencyOperations } from './consistency';
 import { customerOperations } from './customer';
 import { deliveryOperations } from './delivery';
 import { eventOperations } from './event';
 import { profileOperations } from './profile';
 import { quarantineOperations } from './quarantine';
+import { redeliveryOperations } from './redelivery';
 import { reviewOperations } from './review';
 
 export { accountingDescription } from './accounting';
+export { consistencyDescription } from './consistency';
 export { customerDescription } from './customer';
 export { deliveryDescription } from './delivery';
 export { eventDescription } from './event';
 export { profileDescription } from './profile';
 export { quarantineDescription } from './quarantine';
+export { redeliveryDescription } from './redelivery';
 export { reviewDescription } from './review';
 
 /** Operations by resource; `event` is the default resource. */
 const operationsByResource: Record<string, ResourceOperations> = {
 	event: eventOperations,
 	accounting: accountingOperations,
+	consistency: consistencyOperations,
 	customer: customerOperations,
 	delivery: deliveryOperations,
 	profile: profileOperations,
 	quarantine: quarantineOperations,
+	redelivery: redeliveryOperations,
 	review: reviewOperations,
 };
 

@@ -36,6 +36,23 @@ function previousNodeName(this: IExecuteFunctions): string {
 	}
 }
 
+/**
+ * Stage `delivery` parks an item for the redelivery queue: the ticket names the delivery target
+ * and the event, and is handed to the Redelivery template when its backoff has passed.
+ */
+function deliveryFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	if (this.getNodeParameter('stage', itemIndex, 'workflow') !== 'delivery') return {};
+	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const attempts = Number(this.getNodeParameter('redeliveryAttempts', itemIndex, 0) ?? 0);
+	return {
+		stage: 'delivery',
+		target: text('target'),
+		...(text('eventId') ? { event_id: text('eventId') } : {}),
+		// 0: the sidecar's BELEGFLUSS_REDELIVERY_MAX_ATTEMPTS.
+		...(Number.isInteger(attempts) && attempts > 0 ? { max_attempts: attempts } : {}),
+	};
+}
+
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readOptions.call(this);
@@ -53,6 +70,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			execution_id: text('executionId') || this.getExecutionId() || undefined,
 			reason: text('reason') || undefined,
 			errors: errorsOf(item.json),
+			...deliveryFields.call(this, itemIndex),
 		};
 		return { payload: ticket };
 	});
@@ -126,6 +144,57 @@ export const addDescription: INodeProperties[] = [
 		description:
 			'The execution the items come from, shown on the ticket. Leave empty for the current execution.',
 		displayOptions: { show },
+	},
+	{
+		displayName: 'Stage',
+		name: 'stage',
+		type: 'options',
+		options: [
+			{
+				name: 'Delivery (Redeliver Later)',
+				value: 'delivery',
+				description:
+					'The item could not be delivered (target failing, circuit open): the Redelivery template retries it with backoff',
+			},
+			{
+				name: 'Workflow',
+				value: 'workflow',
+				description:
+					'The item needs a person: it waits in the quarantine until resolved or retried',
+			},
+		],
+		default: 'workflow',
+		description: 'What the ticket is for',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Target',
+		name: 'target',
+		type: 'string',
+		required: true,
+		default: '={{ $json.belegfluss?.delivery?.target }}',
+		placeholder: 'hubspot:cafe-berlin',
+		description:
+			'The delivery target the item is for, as in Check Circuit. The default reads it from an item that went through Check Circuit.',
+		displayOptions: { show: { ...show, stage: ['delivery'] } },
+	},
+	{
+		displayName: 'Event ID',
+		name: 'eventId',
+		type: 'string',
+		default: '={{ $json.belegfluss?.event_id }}',
+		description: 'The Belegfluss event the item delivers, shown on the ticket',
+		displayOptions: { show: { ...show, stage: ['delivery'] } },
+	},
+	{
+		displayName: 'Redelivery Attempts',
+		name: 'redeliveryAttempts',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 100 },
+		default: 0,
+		description:
+			"How many failed redeliveries dead-letter the ticket. 0 uses the sidecar's setting (BELEGFLUSS_REDELIVERY_MAX_ATTEMPTS, 8).",
+		displayOptions: { show: { ...show, stage: ['delivery'] } },
 	},
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
 ];
