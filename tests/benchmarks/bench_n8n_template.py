@@ -1,8 +1,9 @@
 """Benchmark: POS sales through a real n8n, with the Belegfluss node pack vs. without it.
 
-Both paths do the same work for every sale (map the SumUp payload, validate and store it, upsert the
-customer in HubSpot, write a purchase note) in the same n8n, against the same sidecar and stand-in,
-fed the same way (webhook calls carrying many sales each):
+Both paths do the same work for every sale (map the SumUp payload, validate and store it, book it,
+resolve the customer to a golden id, check the CRM's circuit, upsert the contact in HubSpot by golden
+id, write a purchase note, report the delivery) in the same n8n, against the same sidecar and
+stand-in, fed the same way (webhook calls carrying many sales each):
 
 (a) the shipped template `workflows/pos-sale-to-crm`: Belegfluss nodes send all items of an
     execution in batched calls, the CRM step upserts and writes notes 100 at a time;
