@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.bench_map_validate
 	$(BIN)/python -m tests.benchmarks.bench_datev_export
 	$(BIN)/python tests/benchmarks/bench_n8n_template.py
+	$(BIN)/python tests/benchmarks/bench_load_queue_mode.py
 
 clean:
 	rm -rf $(VENV) .run

@@ -103,6 +103,9 @@ def test_pos_sales_reach_the_store_and_hubspot_through_webhook_processor_and_wor
 
     assert_all_succeeded(queue_n8n, runs)
     assert [run["mode"] for run in runs] == ["webhook"]
+    worker_logs = "".join(Path(path).read_text(errors="replace") for name, path in queue_n8n.logs.items()
+                          if name.startswith("n8n-worker"))
+    assert f"Worker finished execution {runs[0]['id']} (" in worker_logs, "the execution did not run on a worker"
     with queue_n8n.sidecar() as sidecar, queue_n8n.hubspot() as hubspot:
         for sale in sales:
             assert sidecar.get(f"/v1/events/sumup:{sale['transaction_code']}").status_code == 200
