@@ -131,3 +131,24 @@ def test_map_to_hubspot_upserts_by_golden_id_and_sends_consent_only_when_granted
     assert consent_keys and not consent_keys & set(bert_contact["payload"]["properties"])
     assert note["kind"] == "purchase" and "Kaffee" in str(note["payload"])
     assert not unknown["ok"] and unknown["errors"][0]["code"] == "identity.unknown_golden_id"
+
+
+def test_crm_contacts_pointing_at_a_merged_golden_id_are_found_and_the_repointing_audited(client) -> None:
+    [lena] = dedup(client, {"external_ids": {"sumup": "lena"}, "first_name": "Lena", "last_name": "Becker", **FAMILY})
+    [lara] = dedup(client, {"external_ids": {"sumup": "lara"}, "first_name": "Lara", "last_name": "Becker", **FAMILY})
+    [review] = client.get("/v1/review").json()["reviews"]
+    client.post("/v1/review/approve", json={"items": [{"review_id": review["review_id"]}]})
+
+    answers = client.post("/v1/check/crm-contacts", json={"target": "hubspot:cafe-berlin", "items": [
+        {"contact_id": "501", "golden_id": lena["golden_id"]},
+        {"contact_id": "502", "golden_id": lara["golden_id"]},
+        {"contact_id": "503", "golden_id": "g_unknown"},
+        {"contact_id": "504"}]}).json()["results"]
+
+    current, stale, unknown, malformed = answers
+    assert (current["stale"], current["current_golden_id"]) == (False, lena["golden_id"])
+    assert (stale["stale"], stale["current_golden_id"]) == (True, lena["golden_id"])
+    assert unknown["current_golden_id"] is None and unknown["ticket_id"].startswith("q_")
+    assert malformed["ok"] is False and malformed["errors"][0]["path"] == "$.golden_id"
+    [entry] = client.get("/v1/audit", params={"subject": "hubspot:cafe-berlin:502"}).json()["entries"]
+    assert entry["action"] == "crm_contact_repointed" and entry["details"]["to"] == lena["golden_id"]

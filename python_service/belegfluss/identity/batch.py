@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from ..model.customer import Customer
 from .blocking import blocking_keys
-from .comparisons import ComparisonTable, compare_pairs
+from .comparisons import ComparisonTable, FeatureColumns, compare_indexed
 from .decision import DECISIONS, MATCH, NEW, REVIEW, decide, explain, mirror
 from .estimation import estimate_settings
 from .features import CustomerFeatures, customer_features
@@ -53,23 +52,28 @@ def candidate_pairs(features: Sequence[CustomerFeatures], settings: MatchSetting
     for index, feature in enumerate(features):
         for key in blocking_keys(feature):
             blocks[key].append(index)
-    left: list[int] = []
-    right: list[int] = []
+    by_size: dict[int, list[list[int]]] = defaultdict(list)
+    left: list[np.ndarray] = []
+    right: list[np.ndarray] = []
     for members in blocks.values():
         if len(members) < 2:
             continue
         if len(members) <= settings.max_block_size:
-            for i, j in combinations(members, 2):
-                left.append(i)
-                right.append(j)
+            by_size[len(members)].append(members)
         else:
-            ordered = sorted(members, key=lambda i: features[i].full_name)
+            ordered = np.array(sorted(members, key=lambda i: features[i].full_name), dtype=np.int64)
             for offset in range(1, settings.window + 1):
-                left.extend(ordered[:-offset])
-                right.extend(ordered[offset:])
+                left.append(ordered[:-offset])
+                right.append(ordered[offset:])
+    # Every pair inside each block, for all blocks of one size at once.
+    for size, groups in by_size.items():
+        block = np.array(groups, dtype=np.int64)
+        first, second = np.triu_indices(size, 1)
+        left.append(block[:, first].ravel())
+        right.append(block[:, second].ravel())
     if not left:
         return np.zeros((0, 2), dtype=np.int64)
-    a, b = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+    a, b = np.concatenate(left), np.concatenate(right)
     low, high = np.minimum(a, b), np.maximum(a, b)
     codes = np.unique(low * len(features) + high)
     return np.stack([codes // len(features), codes % len(features)], axis=1)
@@ -79,12 +83,27 @@ def compare_candidates(
     features: Sequence[CustomerFeatures], pairs: np.ndarray, settings: MatchSettings
 ) -> ComparisonTable:
     """All candidate pairs compared, in chunks that bound the size of the temporary string arrays."""
-    tables = [compare_pairs([features[i] for i in chunk[:, 0]], [features[j] for j in chunk[:, 1]], settings)
+    columns = FeatureColumns.of(features)
+    tables = [compare_indexed(columns, chunk[:, 0], chunk[:, 1], settings)
               for chunk in (pairs[start:start + _PAIR_CHUNK] for start in range(0, max(len(pairs), 1), _PAIR_CHUNK))]
     return ComparisonTable(
         levels={f: np.concatenate([t.levels[f] for t in tables]) for f in tables[0].levels},
         similarity={f: np.concatenate([t.similarity[f] for t in tables]) for f in tables[0].similarity},
     )
+
+
+def _strongest_pair_per_record(
+    pairs: np.ndarray, decisions: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(record, index of its strongest pair): decision first, then score, the first such pair on a tie."""
+    shown = np.flatnonzero(decisions != NEW)
+    # Both directions of each pair, in pair order: (i, j) before (j, i), as a reader walks the list.
+    me = np.stack([pairs[shown, 0], pairs[shown, 1]], axis=1).ravel()
+    k = np.repeat(shown, 2)
+    order = np.lexsort((np.arange(len(k)), -total[k], -decisions[k].astype(np.int64), me))
+    me, k = me[order], k[order]
+    first = np.flatnonzero(np.r_[True, me[1:] != me[:-1]]) if len(me) else np.zeros(0, dtype=np.int64)
+    return me[first], k[first]
 
 
 def dedup_batch(customers: Sequence[Customer], settings: MatchSettings = DEFAULT_SETTINGS) -> BatchResult:
@@ -105,7 +124,6 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
     best_score = np.full(len(features), -np.inf)
     best_partner = np.full(len(features), -1, dtype=np.int64)
     best_decision = np.full(len(features), NEW, dtype=np.int8)
-    explained: dict[int, int] = {}  # record → index of its strongest pair
     review: list[tuple[int, int, float]] = []
     matches: list[tuple[float, int, int]] = []
     cannot_link: dict[int, list[int]] = defaultdict(list)
@@ -122,13 +140,10 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
     for k in np.flatnonzero(scores.vetoed & (scores.total < settings.match_threshold)):
         cannot_link[int(pairs[k, 0])].append(int(pairs[k, 1]))
         cannot_link[int(pairs[k, 1])].append(int(pairs[k, 0]))
-    # Each record keeps its strongest pair (decision first, then score) as the reason shown.
-    for k in np.flatnonzero(decisions != NEW):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        for me, other in ((i, j), (j, i)):
-            if (decisions[k], scores.total[k]) > (best_decision[me], best_score[me]):
-                best_decision[me], best_score[me], best_partner[me] = decisions[k], scores.total[k], other
-                explained[me] = k
+    shown, strongest = _strongest_pair_per_record(pairs, decisions, scores.total)
+    best_decision[shown], best_score[shown] = decisions[strongest], scores.total[strongest]
+    best_partner[shown] = np.where(pairs[strongest, 0] == shown, pairs[strongest, 1], pairs[strongest, 0])
+    explained = dict(zip(shown.tolist(), strongest.tolist()))  # record → index of its strongest pair
     reasons_of = {me: explain(scores, k, features[int(pairs[k, 0])], features[int(pairs[k, 1])], settings)
                   for me, k in explained.items()}
     reasons_of = {me: r if me == int(pairs[explained[me], 0]) else mirror(r) for me, r in reasons_of.items()}

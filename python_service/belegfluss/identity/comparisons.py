@@ -6,8 +6,9 @@ compute the similarities in C for a whole batch; scoring one pair is the same ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -34,38 +35,109 @@ class ComparisonTable:
         return len(next(iter(self.levels.values())))
 
 
+_SET_FIELDS = (("email", "emails"), ("phone", "phones"), ("card_token", "card_tokens"), ("loyalty_id", "loyalty_ids"))
+_TEXT_FIELDS = ("first_name", "last_name", "first_phonetic", "last_phonetic", "birth_date",
+                "street", "house_number", "postcode", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureColumns:
+    """The features of many records as columns (one entry per record): built once per record, then
+    taken by pair index, so a million pairs cost array indexing instead of a million Python lookups.
+
+    `text[name]` holds strings ("" when unknown). A set-valued field keeps `single[field]` (its value
+    when there is exactly one, the common case, compared as a string), `count[field]` and `sets[field]`
+    (the frozensets, looked at only for the rare pairs where a side has several values)."""
+
+    text: dict[str, np.ndarray]
+    single: dict[str, np.ndarray]
+    count: dict[str, np.ndarray]
+    sets: dict[str, list[Collection[str]]]
+    record: np.ndarray
+    """Row → index into `sets` (taking rows leaves the Python lists alone)."""
+
+    @classmethod
+    def of(cls, features: Sequence[CustomerFeatures]) -> FeatureColumns:
+        return cls._build(
+            [(f.first_name, f.last_name, f.first_phonetic, f.last_phonetic, f.birth_date or "",
+              f.address.street or "", f.address.house_number or "", f.address.postcode or "",
+              f.address.city or "") for f in features],
+            {field: [getattr(f, attribute) for f in features] for field, attribute in _SET_FIELDS},
+        )
+
+    @classmethod
+    def of_json(cls, stored: Sequence[dict[str, Any]]) -> FeatureColumns:
+        """Straight from `CustomerFeatures.to_json()` as stored: no objects built for the many candidates
+        that are compared once and never shown."""
+        return cls._build(
+            [(d["first_name"], d["last_name"], d["first_phonetic"], d["last_phonetic"], d["birth_date"] or "",
+              a["street"] or "", a["house_number"] or "", a["postcode"] or "", a["city"] or "")
+             for d in stored for a in (d["address"],)],
+            {field: [d[attribute] for d in stored] for field, attribute in _SET_FIELDS},
+        )
+
+    @classmethod
+    def _build(cls, rows: list[tuple[str, ...]], sets: dict[str, list[Collection[str]]]) -> FeatureColumns:
+        text = {name: _strings(column) for name, column in zip(_TEXT_FIELDS, zip(*rows) if rows else [()] * 9)}
+        single, count = {}, {}
+        for field, values in sets.items():
+            count[field] = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            single[field] = _strings([next(iter(v)) if len(v) == 1 else "" for v in values])
+        return cls(text, single, count, sets, np.arange(len(rows)))
+
+    def take(self, index: np.ndarray) -> FeatureColumns:
+        return FeatureColumns({k: v[index] for k, v in self.text.items()}, {k: v[index] for k, v in self.single.items()},
+                              {k: v[index] for k, v in self.count.items()}, self.sets, self.record[index])
+
+    def values(self, field: str, row: int) -> frozenset[str]:
+        return frozenset(self.sets[field][self.record[row]])
+
+
+def _strings(values: Sequence[str]) -> np.ndarray:
+    return np.array(values, dtype=str) if len(values) else np.array([], dtype=str)
+
+
 def compare_pairs(
     left: Sequence[CustomerFeatures], right: Sequence[CustomerFeatures], settings: MatchSettings
 ) -> ComparisonTable:
+    return compare_columns(FeatureColumns.of(left), FeatureColumns.of(right), settings)
+
+
+def compare_indexed(
+    columns: FeatureColumns, left: np.ndarray, right: np.ndarray, settings: MatchSettings
+) -> ComparisonTable:
+    """Pairs given as indexes into one set of columns (batch dedup)."""
+    return compare_columns(columns.take(left), columns.take(right), settings)
+
+
+def compare_columns(left: FeatureColumns, right: FeatureColumns, settings: MatchSettings) -> ComparisonTable:
+    """Pair i compares `left` row i with `right` row i."""
     levels: dict[str, np.ndarray] = {}
     similarity: dict[str, np.ndarray] = {}
-    for field, attribute in (("email", "emails"), ("phone", "phones"), ("card_token", "card_tokens"),
-                             ("loyalty_id", "loyalty_ids")):
-        levels[field] = _compare_sets([getattr(f, attribute) for f in left], [getattr(f, attribute) for f in right])
-    first_l, first_r = _column(left, lambda f: f.first_name), _column(right, lambda f: f.first_name)
-    last_l, last_r = _column(left, lambda f: f.last_name), _column(right, lambda f: f.last_name)
+    for field, _attribute in _SET_FIELDS:
+        levels[field] = _compare_sets(left, right, field)
+    first_l, first_r = left.text["first_name"], right.text["first_name"]
+    last_l, last_r = left.text["last_name"], right.text["last_name"]
     similarity["first_name"] = _similarity(first_l, first_r)
     similarity["last_name"] = _similarity(last_l, last_r)
     levels["first_name"] = _compare_names(
-        first_l, first_r, similarity["first_name"], _column(left, lambda f: f.first_phonetic),
-        _column(right, lambda f: f.first_phonetic), settings.close_similarity, initials=True,
+        first_l, first_r, similarity["first_name"], left.text["first_phonetic"], right.text["first_phonetic"],
+        settings.close_similarity, initials=True,
     )
     levels["last_name"] = _compare_names(
-        last_l, last_r, similarity["last_name"], _column(left, lambda f: f.last_phonetic),
-        _column(right, lambda f: f.last_phonetic), settings.close_similarity, initials=False,
+        last_l, last_r, similarity["last_name"], left.text["last_phonetic"], right.text["last_phonetic"],
+        settings.close_similarity, initials=False,
     )
     _mark_swapped_names(levels, first_l, first_r, last_l, last_r, settings.close_similarity)
-    levels["birth_date"] = _compare_dates(_column(left, lambda f: f.birth_date or ""),
-                                          _column(right, lambda f: f.birth_date or ""))
-    street_l, street_r = _column(left, lambda f: f.address.street or ""), _column(right, lambda f: f.address.street or "")
+    levels["birth_date"] = _compare_dates(left.text["birth_date"], right.text["birth_date"])
+    street_l, street_r = left.text["street"], right.text["street"]
     similarity["street"] = _similarity(street_l, street_r)
     levels["street"] = _compare_streets(
-        street_l, street_r, similarity["street"], _column(left, lambda f: f.address.house_number or ""),
-        _column(right, lambda f: f.address.house_number or ""), settings.street_close_similarity,
+        street_l, street_r, similarity["street"], left.text["house_number"], right.text["house_number"],
+        settings.street_close_similarity,
     )
-    levels["postcode"] = _compare_codes(_column(left, lambda f: f.address.postcode or ""),
-                                        _column(right, lambda f: f.address.postcode or ""))
-    city_l, city_r = _column(left, lambda f: f.address.city or ""), _column(right, lambda f: f.address.city or "")
+    levels["postcode"] = _compare_codes(left.text["postcode"], right.text["postcode"])
+    city_l, city_r = left.text["city"], right.text["city"]
     similarity["city"] = _similarity(city_l, city_r)
     levels["city"] = _graded(city_l, city_r, similarity["city"] >= settings.street_close_similarity)
     return ComparisonTable(levels, similarity)
@@ -74,10 +146,6 @@ def compare_pairs(
 def _workers(pairs: int) -> int:
     """Threads pay off only for large arrays; small calls (one resolve batch) stay on one thread."""
     return -1 if pairs >= 50_000 else 1
-
-
-def _column(features: Sequence[CustomerFeatures], get: Callable[[CustomerFeatures], str]) -> np.ndarray:
-    return np.array([get(f) for f in features], dtype=str) if features else np.array([], dtype=str)
 
 
 def _similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -98,12 +166,14 @@ def _graded(left: np.ndarray, right: np.ndarray, close: np.ndarray) -> np.ndarra
     return level
 
 
-def _compare_sets(left: list[frozenset[str]], right: list[frozenset[str]]) -> np.ndarray:
+def _compare_sets(left: FeatureColumns, right: FeatureColumns, field: str) -> np.ndarray:
     """Shared value → exact; both known but none shared → different."""
-    return np.fromiter(
-        (MISSING if not a or not b else EXACT if not a.isdisjoint(b) else DIFFERENT for a, b in zip(left, right)),
-        dtype=np.int8, count=len(left),
-    )
+    count_l, count_r = left.count[field], right.count[field]
+    level = np.where(left.single[field] == right.single[field], EXACT, DIFFERENT).astype(np.int8)
+    for k in np.flatnonzero((count_l > 1) | (count_r > 1)):
+        level[k] = DIFFERENT if left.values(field, k).isdisjoint(right.values(field, k)) else EXACT
+    level[(count_l == 0) | (count_r == 0)] = MISSING
+    return level
 
 
 def _compare_names(

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .comparisons import LEVELS, compare_pairs
+from .comparisons import LEVELS, FeatureColumns, compare_columns
 from .features import CustomerFeatures
 from .scoring import PairScores, score_pairs
 from .settings import MatchSettings
@@ -66,7 +66,12 @@ def judge_pairs(
     pairs: list[tuple[CustomerFeatures, CustomerFeatures]], settings: MatchSettings
 ) -> tuple[PairScores, np.ndarray]:
     """Compare, score and decide many pairs in one vectorised pass."""
-    scores = score_pairs(compare_pairs([p[0] for p in pairs], [p[1] for p in pairs], settings), settings)
+    return judge_columns(FeatureColumns.of([p[0] for p in pairs]), FeatureColumns.of([p[1] for p in pairs]), settings)
+
+
+def judge_columns(left: FeatureColumns, right: FeatureColumns, settings: MatchSettings) -> tuple[PairScores, np.ndarray]:
+    """The same for pairs already laid out as columns (row i of `left` against row i of `right`)."""
+    scores = score_pairs(compare_columns(left, right, settings), settings)
     return scores, decide(scores, settings)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ..model.customer import Customer
@@ -35,10 +35,17 @@ class CustomerFeatures:
         return f"{self.first_name} {self.last_name}".strip()
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("emails", "phones", "card_tokens", "loyalty_ids"):
-            data[key] = sorted(data[key])
-        return data
+        # Spelled out rather than `dataclasses.asdict`, which deep-copies every value (it showed in profiles).
+        address = self.address
+        return {
+            "first_name": self.first_name, "last_name": self.last_name,
+            "first_phonetic": self.first_phonetic, "last_phonetic": self.last_phonetic,
+            "emails": sorted(self.emails), "phones": sorted(self.phones),
+            "card_tokens": sorted(self.card_tokens), "loyalty_ids": sorted(self.loyalty_ids),
+            "birth_date": self.birth_date,
+            "address": {"street": address.street, "house_number": address.house_number,
+                        "postcode": address.postcode, "city": address.city},
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CustomerFeatures:

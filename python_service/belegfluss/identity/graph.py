@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, String, bindparam, func, or_, select, true, tuple_, update
-from sqlalchemy.dialects.postgresql import array as sql_array
+from sqlalchemy import ARRAY, Connection, String, Table, any_, bindparam, func, literal, or_, select, true, tuple_, update
 
 from ..model.customer import Customer
 from ..store.database import Database, dumps, loads
@@ -39,13 +38,14 @@ from ..store.identity import (
     source_records,
 )
 from .blocking import blocking_keys
-from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_pairs
+from .comparisons import FeatureColumns
+from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_columns, judge_pairs
 from .features import CustomerFeatures, customer_features
 from .settings import MatchSettings
 from .survivorship import SourceRecord, build_golden_record
 
 ANONYMOUS = "anonymous"
-_SQL_CHUNK = 2000  # values per IN list: well inside SQLite's and PostgreSQL's parameter limits
+_SQL_CHUNK = 2000  # values per IN list on SQLite: well inside its parameter limit
 _MAX_REVIEWS_PER_RECORD = 3
 
 
@@ -106,7 +106,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
     features = [customer_features(c, email_provider_rules=settings.email_provider_rules) for c in customers]
     links = [record_links(c) for c in customers]
     with database.transaction() as connection:
-        known = _known_links(connection, [link for item in links for link in item])
+        known = _known_links(connection, database, [link for item in links for link in item])
         answers: list[Resolution | None] = [None] * len(customers)
         fresh: list[int] = []
         first_in_batch: dict[tuple[str, str], int] = {}
@@ -135,19 +135,44 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
     return [answer for answer in answers if answer is not None]
 
 
-def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+def _is_postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def _chunks(connection: Connection, values: list[Any]) -> Iterator[list[Any]]:
+    """PostgreSQL takes a whole list as one array parameter; SQLite gets IN lists of bounded length."""
+    step = max(len(values), 1) if _is_postgres(connection) else _SQL_CHUNK
+    for start in range(0, len(values), step):
+        yield values[start:start + step]
+
+
+def _one_of(connection: Connection, column: Any, values: list[str]) -> Any:
+    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter instead of thousands, so the
+    driver does not build and parse a query text as long as the list."""
+    if _is_postgres(connection):
+        return column == any_(literal(values, ARRAY(String)))
+    return column.in_(values)
+
+
+def _known_links(
+    connection: Connection, database: Database, links: list[tuple[str, str]]
+) -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
     unique = list(dict.fromkeys(links))
-    for start in range(0, len(unique), _SQL_CHUNK):
-        chunk = unique[start:start + _SQL_CHUNK]
-        rows = connection.execute(
-            select(source_links.c.system, source_links.c.native_id, source_records.c.record_id,
-                   source_records.c.golden_id, source_records.c.decision, source_records.c.score,
-                   source_records.c.reasons)
-            .join(source_records, source_records.c.record_id == source_links.c.record_id)
-            .where(tuple_(source_links.c.system, source_links.c.native_id).in_(chunk))
-        )
-        for row in rows:
+    for chunk in _chunks(connection, unique):
+        query = select(source_links.c.system, source_links.c.native_id, source_records.c.record_id,
+                       source_records.c.golden_id, source_records.c.decision, source_records.c.score,
+                       source_records.c.reasons)
+        if database.is_postgres:
+            wanted = func.unnest(literal([s for s, _ in chunk], ARRAY(String)),
+                                 literal([n for _, n in chunk], ARRAY(String))
+                                 ).table_valued("system", "native_id").render_derived(name="wanted")
+            query = query.select_from(wanted.join(source_links, (source_links.c.system == wanted.c.system)
+                                                  & (source_links.c.native_id == wanted.c.native_id)))
+        else:
+            query = query.where(tuple_(source_links.c.system, source_links.c.native_id).in_(chunk))
+        for row in connection.execute(
+                query.join(source_records, source_records.c.record_id == source_links.c.record_id)).all():
             found[(row.system, row.native_id)] = row
     return found
 
@@ -165,11 +190,14 @@ def _key_hits(
     """(record id, golden id) per blocking key, at most `per_key` of them: a key shared by
     thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
     hits: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for start in range(0, len(keys), _SQL_CHUNK):
-        chunk = keys[start:start + _SQL_CHUNK]
+    if database.is_postgres:
+        # The planner's row estimate for the whole key list trips JIT compilation, which costs more
+        # than this index walk takes.
+        connection.exec_driver_sql("SET LOCAL jit = off")
+    for chunk in _chunks(connection, keys):
         if database.is_postgres:
             # LATERAL … LIMIT stops reading a big key's index range early; a window function would not.
-            wanted = func.unnest(sql_array(chunk, type_=String)).table_valued("key").render_derived(name="wanted")
+            wanted = func.unnest(literal(chunk, ARRAY(String))).table_valued("key").render_derived(name="wanted")
             limited = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key)
                        .limit(per_key).lateral("limited"))
             query = (select(wanted.c.key, limited.c.record_id, source_records.c.golden_id)
@@ -185,18 +213,19 @@ def _key_hits(
             query = (select(ranked.c.key, ranked.c.record_id, source_records.c.golden_id)
                      .join(source_records, source_records.c.record_id == ranked.c.record_id)
                      .where(ranked.c.rank <= per_key))
-        for key, record_id, golden_id in connection.execute(query):
+        for key, record_id, golden_id in connection.execute(query).all():
             hits[key].append((record_id, golden_id))
     return hits
 
 
-def _features_of(connection: Connection, record_ids: list[str]) -> dict[str, CustomerFeatures]:
-    features: dict[str, CustomerFeatures] = {}
-    for start in range(0, len(record_ids), _SQL_CHUNK):
+def _stored_features(connection: Connection, database: Database, record_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored features (JSON) of records, by record id."""
+    features: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(connection, record_ids):
         rows = connection.execute(select(source_records.c.record_id, source_records.c.features)
-                                  .where(source_records.c.record_id.in_(record_ids[start:start + _SQL_CHUNK])))
+                                  .where(_one_of(connection, source_records.c.record_id, chunk))).all()
         for record_id, data in rows:
-            features[record_id] = CustomerFeatures.from_json(loads(data))
+            features[record_id] = loads(data)
     return features
 
 
@@ -221,30 +250,39 @@ def _score_against_graph(
                 records[record_id] = golden_id
         kept = set(sorted(weight, key=lambda g: -weight[g])[:settings.max_candidates])
         chosen.append([(r, g) for r, g in records.items() if g in kept])
-    features = _features_of(connection, sorted({r for item in chosen for r, _ in item}))
+    candidate_ids = sorted({r for item in chosen for r, _ in item})
+    stored = _stored_features(connection, database, candidate_ids)
     pairs = [(item, record_id, golden_id) for item, candidates in enumerate(chosen)
              for record_id, golden_id in candidates]
     verdicts: list[dict[str, _Verdict]] = [{} for _ in incoming]
     if not pairs:
         return verdicts
-    scores, decisions = judge_pairs([(incoming[i], features[r]) for i, r, _ in pairs], settings)
+    row_of = {record_id: row for row, record_id in enumerate(candidate_ids)}
+    scores, decisions = judge_columns(
+        FeatureColumns.of(incoming).take(np.fromiter((i for i, _, _ in pairs), dtype=np.int64, count=len(pairs))),
+        FeatureColumns.of_json([stored[r] for r in candidate_ids]).take(
+            np.fromiter((row_of[r] for _, r, _ in pairs), dtype=np.int64, count=len(pairs))),
+        settings)
+    strength = list(zip(decisions.tolist(), scores.total.tolist()))  # (decision, score): larger is stronger
+    conflicting = (scores.vetoed & (scores.total < settings.match_threshold)).tolist()
     best: dict[tuple[int, str], int] = {}
     conflicts: set[tuple[int, str]] = set()
     for k, (item, _record_id, golden_id) in enumerate(pairs):
-        if scores.vetoed[k] and scores.total[k] < settings.match_threshold:
+        if conflicting[k]:
             conflicts.add((item, golden_id))
         current = best.get((item, golden_id))
-        if current is None or (decisions[k], scores.total[k]) > (decisions[current], scores.total[current]):
+        if current is None or strength[k] > strength[current]:
             best[(item, golden_id)] = k
     closest: dict[int, int] = {}  # item → its best pair overall: the reasons of a `new` answer
     for (item, _golden_id), k in best.items():
-        if item not in closest or (decisions[k], scores.total[k]) > (decisions[closest[item]], scores.total[closest[item]]):
+        if item not in closest or strength[k] > strength[closest[item]]:
             closest[item] = k
     for (item, golden_id), k in best.items():
         if decisions[k] == NEW and closest[item] != k:
             continue  # only the closest of the candidates that are not the same person is explained
         verdict = _Verdict(golden_id, int(decisions[k]), float(scores.total[k]), pairs[k][1],
-                           explain(scores, k, incoming[item], features[pairs[k][1]], settings))
+                           explain(scores, k, incoming[item], CustomerFeatures.from_json(stored[pairs[k][1]]),
+                                   settings))
         # A golden customer one of whose records conflicts with the new record is never merged automatically.
         if (item, golden_id) in conflicts and verdict.decision == MATCH:
             verdict.decision = REVIEW
@@ -286,8 +324,11 @@ def _in_batch_scores(
     for earlier, later in pairs:
         partners[later].append(earlier)
     fresh_features = [features[index] for index in fresh]
-    scores, decisions = judge_pairs([(fresh_features[b], fresh_features[a]) for a, b in pairs], settings) \
-        if pairs else (None, None)
+    scores, decisions = None, None
+    if pairs:
+        columns = FeatureColumns.of(fresh_features)
+        earlier_rows, later_rows = np.array(pairs, dtype=np.int64).T
+        scores, decisions = judge_columns(columns.take(later_rows), columns.take(earlier_rows), settings)
     return _InBatch(partners, {pair: k for k, pair in enumerate(pairs)}, scores, decisions, fresh_features, settings)
 
 
@@ -340,7 +381,7 @@ def _write(
         return
     new_goldens = [o for o in outcomes if o.is_new_golden]
     if new_goldens:
-        connection.execute(golden_customers.insert(), [
+        _insert_rows(connection, golden_customers, [
             {"golden_id": o.golden_id, "status": "active", "merged_into": None, "record": "{}",
              "created_at": now, "updated_at": now} for o in new_goldens])
     record_rows = []
@@ -353,7 +394,7 @@ def _write(
             "decision": DECISIONS[o.decision], "score": round(o.best.score, 2) if o.best else None,
             "reasons": dumps(reasons), "created_at": now,
         })
-    connection.execute(source_records.insert(), record_rows)
+    _insert_rows(connection, source_records, record_rows)
     link_rows = [{"system": s, "native_id": n, "record_id": o.record_id} for o in outcomes for s, n in links[o.index]]
     inserted = set(connection.execute(
         database.insert(source_links).on_conflict_do_nothing()
@@ -364,14 +405,37 @@ def _write(
         _drop_lost(connection, lost, links, answers)
         outcomes = [o for o in outcomes if o not in lost]
     key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in blocking_keys(features[o.index])]
-    if key_rows:
-        connection.execute(keys_table.insert(), key_rows)
+    _insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, database, outcomes, now)
-    _refresh_golden_records(connection, {o.golden_id for o in outcomes}, settings, now)
+    # A golden customer created by this batch holds only records of this batch: built from them in hand.
+    created = {o.golden_id for o in outcomes if o.is_new_golden}
+    in_hand: dict[str, list[SourceRecord]] = defaultdict(list)
+    for o in outcomes:
+        if o.golden_id in created:
+            in_hand[o.golden_id].append(SourceRecord(o.record_id, links[o.index][0][0], customers[o.index], now))
+    _store_golden_records(connection, in_hand, settings, now)
+    _refresh_golden_records(connection, dict.fromkeys(o.golden_id for o in outcomes if o.golden_id not in created),
+                            settings, now)
     for o in outcomes:
         answers[o.index] = Resolution(
             o.index, o.golden_id, DECISIONS[o.decision], round(o.best.score, 2) if o.best else None,
             reasons_of[o.record_id], o.record_id, review_ids=review_ids.get(o.record_id, []))
+
+
+def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Plain inserts of many rows; on PostgreSQL by COPY in the same transaction (one round trip
+    instead of one statement per row)."""
+    if not rows:
+        return
+    if not _is_postgres(connection):
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    driver_connection = connection.connection.driver_connection
+    with driver_connection.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _drop_lost(
@@ -381,7 +445,7 @@ def _drop_lost(
     connection.execute(source_records.delete().where(source_records.c.record_id.in_(record_ids)))
     connection.execute(golden_customers.delete().where(
         golden_customers.c.golden_id.in_([o.golden_id for o in lost if o.is_new_golden])))
-    winners = _known_links(connection, [link for o in lost for link in links[o.index]])
+    winners = _known_links(connection, database, [link for o in lost for link in links[o.index]])
     for o in lost:
         hit = next(winners[link] for link in links[o.index] if link in winners)
         answers[o.index] = _replay(o.index, hit)
@@ -427,16 +491,22 @@ def _refresh_golden_records(
 ) -> None:
     golden_ids = list(golden_ids)
     records: dict[str, list[SourceRecord]] = defaultdict(list)
-    for start in range(0, len(golden_ids), _SQL_CHUNK):
+    for chunk in _chunks(connection, golden_ids):
         rows = connection.execute(
             select(source_records.c.record_id, source_records.c.golden_id, source_records.c.system,
                    source_records.c.payload, source_records.c.created_at)
-            .where(source_records.c.golden_id.in_(golden_ids[start:start + _SQL_CHUNK])))
+            .where(_one_of(connection, source_records.c.golden_id, chunk))).all()
         for row in rows:
             records[row.golden_id].append(SourceRecord(
                 row.record_id, row.system, Customer.model_validate(loads(row.payload)), _aware(row.created_at)))
-    updates = [{"g": g, "record": dumps(build_golden_record(records[g], settings).model_dump(mode="json")),
-                "updated_at": now} for g in golden_ids]
+    _store_golden_records(connection, {g: records[g] for g in golden_ids}, settings, now)
+
+
+def _store_golden_records(
+    connection: Connection, records: dict[str, list[SourceRecord]], settings: MatchSettings, now: datetime
+) -> None:
+    updates = [{"g": g, "record": dumps(build_golden_record(of_golden, settings).model_dump(mode="json")),
+                "updated_at": now} for g, of_golden in records.items()]
     if updates:
         connection.execute(
             update(golden_customers).where(golden_customers.c.golden_id == bindparam("g"))
