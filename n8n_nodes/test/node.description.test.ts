@@ -80,6 +80,7 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'redelivery', operation: 'claim' }, ['']],
 		[{ resource: 'redelivery', operation: 'report' }, ['']],
 		[{ resource: 'consistency', operation: 'runChecks' }, ['']],
+		[{ resource: 'consistency', operation: 'checkCrmContacts' }, ['Current', 'Stale']],
 	])('draws the right outputs for %o', (parameters, expected) => {
 		expect(outputsFor(parameters)).toEqual(expected);
 	});
@@ -94,7 +95,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(20);
+		expect(operations.length).toBe(21);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}

@@ -4,6 +4,7 @@ HubSpot cannot be reached from test machines, so the templates take the CRM base
 location profile and the tests point it here. The stand-in speaks the documented shapes of:
 
 - ``POST /crm/v3/objects/contacts/batch/upsert``  (``idProperty`` email or any unique property)
+- ``POST /crm/v3/objects/contacts/batch/update``  (by record id: ``{"inputs": [{"id", "properties"}]}``)
 - ``POST /crm/v3/objects/contacts/search``        (filterGroups: OR of groups, AND of filters)
 - ``GET  /crm/v3/objects/contacts``               (list, paged with ``after``)
 - ``POST /crm/v3/objects/contacts/merge``         (``primaryObjectId`` keeps its values, ``objectIdToMerge`` goes)
@@ -86,6 +87,15 @@ class UpsertInput(BaseModel):
     id: str
     properties: dict[str, Any] = Field(default_factory=dict)
     objectWriteTraceId: str | None = None
+
+
+class UpdateInput(BaseModel):
+    id: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class BatchUpdate(BaseModel):
+    inputs: list[UpdateInput]
 
 
 class BatchUpsert(BaseModel):
@@ -304,6 +314,23 @@ def create_app(token: str) -> FastAPI:
                     contact.properties.update(item.properties, lastmodifieddate=now)
                     contact.updatedAt, is_new = now, False
                 results.append({**contact.view(list(item.properties) + [item.idProperty]), "new": is_new})
+        return {"status": "COMPLETE", "results": results, "startedAt": started, "completedAt": _now()}
+
+    @app.post("/crm/v3/objects/contacts/batch/update", dependencies=crm)
+    def update_contacts(body: BatchUpdate) -> dict:
+        if len(body.inputs) > BATCH_LIMIT:
+            raise HubSpotError(400, f"Batch size {len(body.inputs)} over the limit of {BATCH_LIMIT}", "VALIDATION_ERROR")
+        started, results = _now(), []
+        with state.lock:
+            missing = [item.id for item in body.inputs if item.id not in state.contacts]
+            if missing:
+                raise HubSpotError(404, f"Could not get some CONTACT objects, they may be deleted or not exist: "
+                                        f"{', '.join(missing)}", "OBJECT_NOT_FOUND")
+            for item in body.inputs:
+                contact, now = state.contacts[item.id], _now()
+                contact.properties.update(item.properties, lastmodifieddate=now)
+                contact.updatedAt = now
+                results.append(contact.view(list(item.properties)))
         return {"status": "COMPLETE", "results": results, "startedAt": started, "completedAt": _now()}
 
     @app.post("/crm/v3/objects/contacts/search", dependencies=crm)

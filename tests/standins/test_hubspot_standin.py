@@ -127,3 +127,13 @@ def test_merge_keeps_the_primary_moves_notes_and_keeps_the_other_email(crm):
     assert state["merges"] == [{"primary": primary, "merged": other}]
     self_merge = crm.post("/crm/v3/objects/contacts/merge", json={"primaryObjectId": primary, "objectIdToMerge": primary})
     assert self_merge.status_code == 400
+
+
+def test_batch_update_by_record_id_changes_only_existing_contacts(crm):
+    contact = upsert(crm, {"idProperty": "email", "id": "lara@example.de", "properties": {}})["results"][0]["id"]
+    updated = crm.post("/crm/v3/objects/contacts/batch/update", json={"inputs": [
+        {"id": contact, "properties": {"belegfluss_golden_id": "g-2"}}]})
+    assert updated.status_code == 200
+    assert crm.get("/__standin/state").json()["contacts"][0]["properties"]["belegfluss_golden_id"] == "g-2"
+    missing = crm.post("/crm/v3/objects/contacts/batch/update", json={"inputs": [{"id": "999", "properties": {}}]})
+    assert missing.status_code == 404 and missing.json()["category"] == "OBJECT_NOT_FOUND"

@@ -108,6 +108,10 @@ def record_identity(client: TestClient) -> None:
     approved = record(client, "review-approve", "POST", "/v1/review/approve",
                       {"items": [{"review_id": review["review_id"]}, {"review_id": 999999}]})
     survivor = approved["json"]["results"][0]["golden_id"]
+    [merged] = {review["golden_id"], review["candidate_golden_id"]} - {survivor}
+    record(client, "check-crm-contacts", "POST", "/v1/check/crm-contacts", {"target": "hubspot:cafe-berlin", "items": [
+        {"contact_id": "501", "golden_id": survivor}, {"contact_id": "502", "golden_id": merged},
+        {"contact_id": "503", "golden_id": "gc_unknown"}, {"contact_id": "504", "golden_id": ""}]})
     record(client, "customer-unmerge", "POST", f"/v1/customers/{survivor}/unmerge", {})
     record(client, "customer-unmerge-nothing", "POST", f"/v1/customers/{survivor}/unmerge", {})
 

@@ -1,0 +1,119 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { Operation } from '../../shared/operation';
+import { showFor } from '../../shared/operation';
+import {
+	batchSizeOption,
+	maxAttemptsOption,
+	maxRetryTimeOption,
+	optionsCollection,
+	readOptions,
+} from '../../shared/options';
+import { answerFields, routeOutcomes } from '../../shared/outputs';
+import { localRejection, type PreparedItem, sendPrepared } from '../../shared/payload';
+import { callSidecarInBatches } from '../../shared/transport';
+
+const show = showFor('consistency', 'checkCrmContacts');
+
+const CURRENT_OUTPUT = 0;
+const STALE_OUTPUT = 1;
+
+function readText(this: IExecuteFunctions, name: string, itemIndex: number): string {
+	return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+}
+
+/** The contact as the sidecar checks it, under the CRM it comes from (request field `target`). */
+function prepareContact(this: IExecuteFunctions, itemIndex: number): PreparedItem {
+	const target = readText.call(this, 'target', itemIndex);
+	if (!target) {
+		return {
+			outcome: localRejection(
+				'node.target_missing',
+				'$',
+				'The item names no CRM (Target is empty)',
+			),
+		};
+	}
+	const contact = {
+		contact_id: readText.call(this, 'contactId', itemIndex),
+		golden_id: readText.call(this, 'goldenId', itemIndex),
+	};
+	return { payload: contact, fields: { target } };
+}
+
+/** The item as it was, with the sidecar's answer under `belegfluss.crm_contact`. */
+function withCrmContactNotes(input: INodeExecutionData, crmContact: IDataObject): IDataObject {
+	const earlierNotes = (input.json.belegfluss ?? {}) as IDataObject;
+	return { ...input.json, belegfluss: { ...earlierNotes, crm_contact: crmContact } };
+}
+
+async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const options = readOptions.call(this);
+	const prepared = items.map((_item, itemIndex) => prepareContact.call(this, itemIndex));
+	const outcomes = await sendPrepared(prepared, async (contacts, fields) =>
+		callSidecarInBatches.call(this, {
+			path: '/v1/check/crm-contacts',
+			items: contacts,
+			fields,
+			batchSize: options.batchSize,
+			limits: options.limits,
+		}),
+	);
+	return routeOutcomes.call(
+		this,
+		items,
+		outcomes,
+		2,
+		(answer, input) => ({
+			output: answer.stale === true ? STALE_OUTPUT : CURRENT_OUTPUT,
+			json: withCrmContactNotes(input, answerFields(answer)),
+		}),
+		// A contact without an ID or golden id is a mistake in the workflow, not a finding.
+		'errorItem',
+	);
+}
+
+export const checkCrmContactsDescription: INodeProperties[] = [
+	{
+		displayName: 'Target',
+		name: 'target',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'hubspot:cafe-berlin',
+		description:
+			'The CRM the contacts come from, e.g. "hubspot:cafe-berlin": the audit trail and tickets name a contact by it and its ID. Items of several CRMs are sent in one request per CRM.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.contact_id }}',
+		description: "The contact's ID in the CRM",
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Golden ID',
+		name: 'goldenId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.golden_id }}',
+		description:
+			'The golden customer ID the contact carries (HubSpot: the property belegfluss_golden_id)',
+		displayOptions: { show },
+	},
+	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
+];
+
+export const checkCrmContactsOperation: Operation = {
+	outputs: ['Current', 'Stale'],
+	execute,
+};
