@@ -132,14 +132,19 @@ def dedup_features(features: Sequence[CustomerFeatures], settings: MatchSettings
         settings, _ = estimate_settings(features, comparisons, settings)
     scores = score_pairs(comparisons, settings)
     decisions = decide(scores, settings)
-    for k in np.flatnonzero(decisions == MATCH):
-        matches.append((float(scores.total[k]), int(pairs[k, 0]), int(pairs[k, 1])))
+    matched = np.flatnonzero(decisions == MATCH)
+    matches.extend(zip(scores.total[matched].tolist(), pairs[matched, 0].tolist(), pairs[matched, 1].tolist()))
     for k in np.flatnonzero(decisions == REVIEW):
         review.append((int(pairs[k, 0]), int(pairs[k, 1]), round(float(scores.total[k]), 2)))
     # A conflict outweighed by strong evidence (a typo'd first name, same e-mail) does not forbid.
-    for k in np.flatnonzero(scores.vetoed & (scores.total < settings.match_threshold)):
-        cannot_link[int(pairs[k, 0])].append(int(pairs[k, 1]))
-        cannot_link[int(pairs[k, 1])].append(int(pairs[k, 0]))
+    # Only records that take part in a match ever join a cluster, so only their conflicts are kept.
+    in_a_match = np.zeros(len(features), dtype=bool)
+    in_a_match[pairs[matched].ravel()] = True
+    conflicting = pairs[scores.vetoed & (scores.total < settings.match_threshold)]
+    for me, other in ((0, 1), (1, 0)):
+        kept = conflicting[in_a_match[conflicting[:, me]]]
+        for i, j in zip(kept[:, me].tolist(), kept[:, other].tolist()):
+            cannot_link[i].append(j)
     shown, strongest = _strongest_pair_per_record(pairs, decisions, scores.total)
     best_decision[shown], best_score[shown] = decisions[strongest], scores.total[strongest]
     best_partner[shown] = np.where(pairs[strongest, 0] == shown, pairs[strongest, 1], pairs[strongest, 0])

@@ -36,6 +36,7 @@ class ComparisonTable:
 
 
 _SET_FIELDS = (("email", "emails"), ("phone", "phones"), ("card_token", "card_tokens"), ("loyalty_id", "loyalty_ids"))
+_SET_COLUMNS = 3  # values per record compared column by column; a record with more takes the slow path
 _TEXT_FIELDS = ("first_name", "last_name", "first_phonetic", "last_phonetic", "birth_date",
                 "street", "house_number", "postcode", "city")
 
@@ -45,12 +46,12 @@ class FeatureColumns:
     """The features of many records as columns (one entry per record): built once per record, then
     taken by pair index, so a million pairs cost array indexing instead of a million Python lookups.
 
-    `text[name]` holds strings ("" when unknown). A set-valued field keeps `single[field]` (its value
-    when there is exactly one, the common case, compared as a string), `count[field]` and `sets[field]`
-    (the frozensets, looked at only for the rare pairs where a side has several values)."""
+    `text[name]` holds strings ("" when unknown). A set-valued field keeps `matrix[field]`, its values
+    in a few columns ("" where a record has fewer), `count[field]` and `sets[field]` (the
+    values themselves, looked at only for the rare record with more values than columns)."""
 
     text: dict[str, np.ndarray]
-    single: dict[str, np.ndarray]
+    matrix: dict[str, np.ndarray]
     count: dict[str, np.ndarray]
     sets: dict[str, list[Collection[str]]]
     record: np.ndarray
@@ -79,14 +80,16 @@ class FeatureColumns:
     @classmethod
     def _build(cls, rows: list[tuple[str, ...]], sets: dict[str, list[Collection[str]]]) -> FeatureColumns:
         text = {name: _strings(column) for name, column in zip(_TEXT_FIELDS, zip(*rows) if rows else [()] * 9)}
-        single, count = {}, {}
+        matrix, count = {}, {}
         for field, values in sets.items():
             count[field] = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-            single[field] = _strings([next(iter(v)) if len(v) == 1 else "" for v in values])
-        return cls(text, single, count, sets, np.arange(len(rows)))
+            width = min(int(count[field].max(initial=1)), _SET_COLUMNS) or 1
+            padded = [(list(v) + [""] * width)[:width] if len(v) <= width else [""] * width for v in values]
+            matrix[field] = np.array(padded, dtype=str).reshape(len(values), width)
+        return cls(text, matrix, count, sets, np.arange(len(rows)))
 
     def take(self, index: np.ndarray) -> FeatureColumns:
-        return FeatureColumns({k: v[index] for k, v in self.text.items()}, {k: v[index] for k, v in self.single.items()},
+        return FeatureColumns({k: v[index] for k, v in self.text.items()}, {k: v[index] for k, v in self.matrix.items()},
                               {k: v[index] for k, v in self.count.items()}, self.sets, self.record[index])
 
     def values(self, field: str, row: int) -> frozenset[str]:
@@ -169,8 +172,14 @@ def _graded(left: np.ndarray, right: np.ndarray, close: np.ndarray) -> np.ndarra
 def _compare_sets(left: FeatureColumns, right: FeatureColumns, field: str) -> np.ndarray:
     """Shared value → exact; both known but none shared → different."""
     count_l, count_r = left.count[field], right.count[field]
-    level = np.where(left.single[field] == right.single[field], EXACT, DIFFERENT).astype(np.int8)
-    for k in np.flatnonzero((count_l > 1) | (count_r > 1)):
+    values_l, values_r = left.matrix[field], right.matrix[field]
+    shared = np.zeros(len(count_l), dtype=bool)
+    for a in range(values_l.shape[1]):
+        known = values_l[:, a] != ""
+        for b in range(values_r.shape[1]):
+            shared |= known & (values_l[:, a] == values_r[:, b])
+    level = np.where(shared, EXACT, DIFFERENT).astype(np.int8)
+    for k in np.flatnonzero((count_l > values_l.shape[1]) | (count_r > values_r.shape[1])).tolist():
         level[k] = DIFFERENT if left.values(field, k).isdisjoint(right.values(field, k)) else EXACT
     level[(count_l == 0) | (count_r == 0)] = MISSING
     return level
@@ -195,7 +204,8 @@ def _compare_names(
         # Double last names ("Müller-Lüdenscheidt" / "Müller"); a double first name is often another person.
         level[_one_contains_the_other(left, right)] = CLOSE
     if initials:
-        level[(level == CLOSE) & _female_and_male_form(left, right)] = DIFFERENT
+        close = np.flatnonzero((level == CLOSE) & (left != right))  # equal names become exact below
+        level[close[_female_and_male_form(left[close], right[close])]] = DIFFERENT
     level[left == right] = EXACT
     level[~_both_present(left, right)] = MISSING
     return level

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .comparisons import FIELDS, LEVELS, MISSING, ComparisonTable, compare_pairs
+from .comparisons import FIELDS, LEVELS, MISSING, ComparisonTable, FeatureColumns, compare_indexed
 from .features import CustomerFeatures
 from .settings import MatchSettings
 
@@ -42,7 +42,7 @@ def estimate_settings(
     n = len(features)
     left, right = rng.integers(0, n, random_pairs), rng.integers(0, n, random_pairs)
     keep = left != right
-    sample = compare_pairs([features[i] for i in left[keep]], [features[j] for j in right[keep]], settings)
+    sample = compare_indexed(FeatureColumns.of(features), left[keep], right[keep], settings)
     u = {field: _level_shares(sample.levels[field]) for field in FIELDS}
     m = {field: _initial_m(settings, field, u[field]) for field in FIELDS}
     share = 0.5

@@ -22,7 +22,21 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ARRAY, Connection, String, Table, any_, bindparam, func, literal, or_, select, true, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 
 from ..model.customer import Customer
 from ..store.database import Database, dumps, loads
@@ -106,7 +120,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
     features = [customer_features(c, email_provider_rules=settings.email_provider_rules) for c in customers]
     links = [record_links(c) for c in customers]
     with database.transaction() as connection:
-        known = _known_links(connection, database, [link for item in links for link in item])
+        known = _known_links(connection, [link for item in links for link in item])
         answers: list[Resolution | None] = [None] * len(customers)
         fresh: list[int] = []
         first_in_batch: dict[tuple[str, str], int] = {}
@@ -154,16 +168,14 @@ def _one_of(connection: Connection, column: Any, values: list[str]) -> Any:
     return column.in_(values)
 
 
-def _known_links(
-    connection: Connection, database: Database, links: list[tuple[str, str]]
-) -> dict[tuple[str, str], Any]:
+def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
     unique = list(dict.fromkeys(links))
     for chunk in _chunks(connection, unique):
         query = select(source_links.c.system, source_links.c.native_id, source_records.c.record_id,
                        source_records.c.golden_id, source_records.c.decision, source_records.c.score,
                        source_records.c.reasons)
-        if database.is_postgres:
+        if _is_postgres(connection):
             wanted = func.unnest(literal([s for s, _ in chunk], ARRAY(String)),
                                  literal([n for _, n in chunk], ARRAY(String))
                                  ).table_valued("system", "native_id").render_derived(name="wanted")
@@ -263,7 +275,7 @@ def _score_against_graph(
         FeatureColumns.of_json([stored[r] for r in candidate_ids]).take(
             np.fromiter((row_of[r] for _, r, _ in pairs), dtype=np.int64, count=len(pairs))),
         settings)
-    strength = list(zip(decisions.tolist(), scores.total.tolist()))  # (decision, score): larger is stronger
+    rank = list(zip(decisions.tolist(), scores.total.tolist()))  # (decision, score): the larger, the stronger
     conflicting = (scores.vetoed & (scores.total < settings.match_threshold)).tolist()
     best: dict[tuple[int, str], int] = {}
     conflicts: set[tuple[int, str]] = set()
@@ -271,11 +283,11 @@ def _score_against_graph(
         if conflicting[k]:
             conflicts.add((item, golden_id))
         current = best.get((item, golden_id))
-        if current is None or strength[k] > strength[current]:
+        if current is None or rank[k] > rank[current]:
             best[(item, golden_id)] = k
     closest: dict[int, int] = {}  # item → its best pair overall: the reasons of a `new` answer
     for (item, _golden_id), k in best.items():
-        if item not in closest or strength[k] > strength[closest[item]]:
+        if item not in closest or rank[k] > rank[closest[item]]:
             closest[item] = k
     for (item, golden_id), k in best.items():
         if decisions[k] == NEW and closest[item] != k:
@@ -379,11 +391,16 @@ def _write(
 ) -> None:
     if not outcomes:
         return
-    new_goldens = [o for o in outcomes if o.is_new_golden]
-    if new_goldens:
-        _insert_rows(connection, golden_customers, [
-            {"golden_id": o.golden_id, "status": "active", "merged_into": None, "record": "{}",
-             "created_at": now, "updated_at": now} for o in new_goldens])
+    # A golden customer created by this batch holds only records of this batch: its golden record is
+    # built from them in hand and written with it.
+    in_hand: dict[str, list[SourceRecord]] = defaultdict(list)
+    for o in outcomes:
+        if o.is_new_golden or o.golden_id in in_hand:
+            in_hand[o.golden_id].append(SourceRecord(o.record_id, links[o.index][0][0], customers[o.index], now))
+    _insert_rows(connection, golden_customers, [
+        {"golden_id": golden_id, "status": "active", "merged_into": None,
+         "record": dumps(build_golden_record(records, settings).model_dump(mode="json")),
+         "created_at": now, "updated_at": now} for golden_id, records in in_hand.items()])
     record_rows = []
     reasons_of: dict[str, list[dict[str, Any]]] = {}
     for o in outcomes:
@@ -395,7 +412,10 @@ def _write(
             "reasons": dumps(reasons), "created_at": now,
         })
     _insert_rows(connection, source_records, record_rows)
-    link_rows = [{"system": s, "native_id": n, "record_id": o.record_id} for o in outcomes for s, n in links[o.index]]
+    # Key order: concurrent resolvers (several n8n workers) then lock links in one order and wait for
+    # each other instead of deadlocking.
+    link_rows = sorted(({"system": s, "native_id": n, "record_id": o.record_id}
+                        for o in outcomes for s, n in links[o.index]), key=lambda row: (row["system"], row["native_id"]))
     inserted = set(connection.execute(
         database.insert(source_links).on_conflict_do_nothing()
         .returning(source_links.c.system, source_links.c.native_id), link_rows).all()) if link_rows else set()
@@ -407,14 +427,7 @@ def _write(
     key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in blocking_keys(features[o.index])]
     _insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, database, outcomes, now)
-    # A golden customer created by this batch holds only records of this batch: built from them in hand.
-    created = {o.golden_id for o in outcomes if o.is_new_golden}
-    in_hand: dict[str, list[SourceRecord]] = defaultdict(list)
-    for o in outcomes:
-        if o.golden_id in created:
-            in_hand[o.golden_id].append(SourceRecord(o.record_id, links[o.index][0][0], customers[o.index], now))
-    _store_golden_records(connection, in_hand, settings, now)
-    _refresh_golden_records(connection, dict.fromkeys(o.golden_id for o in outcomes if o.golden_id not in created),
+    _refresh_golden_records(connection, dict.fromkeys(o.golden_id for o in outcomes if o.golden_id not in in_hand),
                             settings, now)
     for o in outcomes:
         answers[o.index] = Resolution(
@@ -432,6 +445,7 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
         return
     columns = list(rows[0])
     driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None
     with driver_connection.cursor() as cursor, cursor.copy(
             f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
@@ -445,7 +459,7 @@ def _drop_lost(
     connection.execute(source_records.delete().where(source_records.c.record_id.in_(record_ids)))
     connection.execute(golden_customers.delete().where(
         golden_customers.c.golden_id.in_([o.golden_id for o in lost if o.is_new_golden])))
-    winners = _known_links(connection, database, [link for o in lost for link in links[o.index]])
+    winners = _known_links(connection, [link for o in lost for link in links[o.index]])
     for o in lost:
         hit = next(winners[link] for link in links[o.index] if link in winners)
         answers[o.index] = _replay(o.index, hit)
@@ -499,14 +513,8 @@ def _refresh_golden_records(
         for row in rows:
             records[row.golden_id].append(SourceRecord(
                 row.record_id, row.system, Customer.model_validate(loads(row.payload)), _aware(row.created_at)))
-    _store_golden_records(connection, {g: records[g] for g in golden_ids}, settings, now)
-
-
-def _store_golden_records(
-    connection: Connection, records: dict[str, list[SourceRecord]], settings: MatchSettings, now: datetime
-) -> None:
-    updates = [{"g": g, "record": dumps(build_golden_record(of_golden, settings).model_dump(mode="json")),
-                "updated_at": now} for g, of_golden in records.items()]
+    updates = [{"g": g, "record": dumps(build_golden_record(records[g], settings).model_dump(mode="json")),
+                "updated_at": now} for g in golden_ids]
     if updates:
         connection.execute(
             update(golden_customers).where(golden_customers.c.golden_id == bindparam("g"))

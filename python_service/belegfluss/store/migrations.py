@@ -26,8 +26,15 @@ schema_version = Table(
 Step = Callable[[Connection, Database], None]
 
 # (version, what it does, step). Version 1 is the schema as `metadata` declares it today.
+def _identity_golden_of_index(connection: Connection, database: Database) -> None:
+    if database.is_postgres:  # an index-only scan for the resolve key lookup; SQLite has no INCLUDE
+        connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_identity_records_golden_of "
+                                   "ON identity_source_records (record_id) INCLUDE (golden_id)")
+
+
 STEPS: list[tuple[int, str, Step]] = [
     (1, "initial schema", lambda connection, database: None),
+    (2, "identity: golden id beside the record id in one index", _identity_golden_of_index),
 ]
 
 
