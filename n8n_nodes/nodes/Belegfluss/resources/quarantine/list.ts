@@ -38,6 +38,8 @@ export const listDescription: INodeProperties[] = [
 				name: 'status',
 				type: 'options',
 				options: [
+					{ name: 'Dead-Lettered', value: 'dead' },
+					{ name: 'Delivered', value: 'delivered' },
 					{ name: 'Open', value: 'open' },
 					{ name: 'Resolved', value: 'resolved' },
 					{ name: 'Retried', value: 'retried' },
