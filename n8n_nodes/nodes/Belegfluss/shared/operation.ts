@@ -19,6 +19,8 @@ export interface Operation {
 export type ResourceOperations = Record<string, Operation>;
 
 /** The `displayOptions.show` that limits a field to one operation. */
+export type ShowFor = ReturnType<typeof showFor>;
+
 export function showFor(resource: string, operation: string) {
 	return { resource: [resource], operation: [operation] };
 }

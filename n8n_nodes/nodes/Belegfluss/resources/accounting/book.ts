@@ -16,9 +16,9 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../shared/options';
+import { sendPreparedToSidecar } from '../../shared/send';
 import { splitAcceptedAndRejected } from '../../shared/outputs';
-import { prepareForProfile, sendPrepared, withoutNotes } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { prepareForProfile, withoutNotes } from '../../shared/payload';
 import { issuesOf } from '../../shared/types';
 
 const show = showFor('accounting', 'book');
@@ -29,15 +29,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const prepared = items.map((item, itemIndex) =>
 		prepareForProfile(withoutNotes(item.json), readProfileId.call(this, itemIndex)),
 	);
-	const outcomes = await sendPrepared(prepared, async (events, fields) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/book',
-			items: events,
-			fields,
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
-	);
+	const outcomes = await sendPreparedToSidecar.call(this, '/v1/book', prepared, options);
 	return splitAcceptedAndRejected.call(
 		this,
 		items,

@@ -12,8 +12,8 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, splitAcceptedAndRejected } from '../../shared/outputs';
-import { prepareForProfile, sendPrepared, withoutNotes } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { prepareForProfile, withoutNotes } from '../../shared/payload';
+import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('accounting', 'reconcile');
 
@@ -24,15 +24,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const prepared = items.map((item, itemIndex) =>
 		prepareForProfile(withoutNotes(item.json), readProfileId.call(this, itemIndex), { quarantine }),
 	);
-	const outcomes = await sendPrepared(prepared, async (reports, fields) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/reconcile',
-			items: reports,
-			fields,
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
-	);
+	const outcomes = await sendPreparedToSidecar.call(this, '/v1/reconcile', prepared, options);
 	// The reconciliation is what follows (verdict, differences); the Z-report is in the input.
 	return splitAcceptedAndRejected.call(
 		this,

@@ -15,8 +15,8 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, routeOutcomes } from '../../shared/outputs';
-import { localRejection, type PreparedItem, sendPrepared } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { localRejection, type PreparedItem } from '../../shared/payload';
+import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('consistency', 'checkCrmContacts');
 
@@ -56,14 +56,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const items = this.getInputData();
 	const options = readOptions.call(this);
 	const prepared = items.map((_item, itemIndex) => prepareContact.call(this, itemIndex));
-	const outcomes = await sendPrepared(prepared, async (contacts, fields) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/check/crm-contacts',
-			items: contacts,
-			fields,
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
+	const outcomes = await sendPreparedToSidecar.call(
+		this,
+		'/v1/check/crm-contacts',
+		prepared,
+		options,
 	);
 	return routeOutcomes.call(
 		this,

@@ -17,9 +17,9 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, splitAcceptedAndRejected } from '../../shared/outputs';
-import { preparePayload, sendPrepared } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { preparePayload } from '../../shared/payload';
 import type { ItemAnswer } from '../../shared/types';
+import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('customer', 'dedup');
 
@@ -58,14 +58,13 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const inputIndexOfSent = prepared.flatMap((entry, itemIndex) =>
 		entry.payload ? [itemIndex] : [],
 	);
-	const outcomes = await sendPrepared(prepared, async (records, fields) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/dedup',
-			items: records,
-			fields,
-			batchSize: mode === 'batch' ? Math.max(1, records.length) : options.batchSize,
-			limits: options.limits,
-		}),
+	const outcomes = await sendPreparedToSidecar.call(
+		this,
+		'/v1/dedup',
+		prepared,
+		options,
+		{},
+		(records) => (mode === 'batch' ? Math.max(1, records.length) : options.batchSize),
 	);
 	return splitAcceptedAndRejected.call(
 		this,

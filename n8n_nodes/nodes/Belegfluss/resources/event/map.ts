@@ -16,9 +16,9 @@ import {
 	quarantineInvalidItemsOption,
 	readOptions,
 } from '../../shared/options';
+import { sendPreparedToSidecar } from '../../shared/send';
 import { splitAcceptedAndRejected } from '../../shared/outputs';
-import { preparePayload, sendPrepared } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { preparePayload } from '../../shared/payload';
 
 const show = showFor('event', 'map');
 
@@ -33,15 +33,10 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			(this.getNodeParameter('payloadField', itemIndex, '') as string).trim(),
 		),
 	);
-	const outcomes = await sendPrepared(prepared, async (payloads) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/map',
-			items: payloads,
-			fields: { source, quarantine: options.quarantineInvalidItems },
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
-	);
+	const outcomes = await sendPreparedToSidecar.call(this, '/v1/map', prepared, options, {
+		source,
+		quarantine: options.quarantineInvalidItems,
+	});
 	return splitAcceptedAndRejected.call(
 		this,
 		items,

@@ -12,9 +12,9 @@ import {
 	quarantineInvalidItemsOption,
 	readOptions,
 } from '../../shared/options';
+import { sendPreparedToSidecar } from '../../shared/send';
 import { splitAcceptedAndRejected } from '../../shared/outputs';
-import { sendPrepared, withoutNotes } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { withoutNotes } from '../../shared/payload';
 import { issuesOf } from '../../shared/types';
 
 const show = showFor('event', 'validate');
@@ -28,15 +28,10 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		const profile = readProfileId.call(this, itemIndex);
 		return { payload: withoutNotes(item.json), fields: profile ? { profile } : {} };
 	});
-	const outcomes = await sendPrepared(prepared, async (events, fields) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/validate',
-			items: events,
-			fields: { ...fields, store, quarantine: options.quarantineInvalidItems },
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
-	);
+	const outcomes = await sendPreparedToSidecar.call(this, '/v1/validate', prepared, options, {
+		store,
+		quarantine: options.quarantineInvalidItems,
+	});
 	return splitAcceptedAndRejected.call(
 		this,
 		items,

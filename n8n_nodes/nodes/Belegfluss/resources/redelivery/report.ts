@@ -14,20 +14,15 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../shared/options';
+import { outcomeFields, readOutcome } from '../../shared/outcome';
 import { answerFields, answersAsItems } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
 
 const show = showFor('redelivery', 'report');
 
 function outcomeOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	const statusCode = Number(this.getNodeParameter('statusCode', itemIndex, 0) ?? 0);
-	return {
-		id: text('ticketId'),
-		ok: this.getNodeParameter('succeeded', itemIndex, true) === true,
-		...(Number.isInteger(statusCode) && statusCode > 0 ? { status: statusCode } : {}),
-		...(text('errorMessage') ? { error: text('errorMessage') } : {}),
-	};
+	const ticketId = String(this.getNodeParameter('ticketId', itemIndex, '') ?? '').trim();
+	return { id: ticketId, ...readOutcome.call(this, itemIndex) };
 }
 
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -52,32 +47,12 @@ export const reportDescription: INodeProperties[] = [
 		description: 'The redelivery ticket, as Claim gives it',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Succeeded',
-		name: 'succeeded',
-		type: 'boolean',
-		default: true,
-		description:
+	...outcomeFields(show, {
+		succeeded:
 			'Whether the redelivery worked. A failure puts the ticket back in the queue with a longer wait, or dead-letters it after its last attempt.',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Status Code',
-		name: 'statusCode',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 599 },
-		default: 0,
-		description: "The target's HTTP status code, e.g. 503 (0: no HTTP answer)",
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Error Message',
-		name: 'errorMessage',
-		type: 'string',
-		default: '',
-		description: 'What went wrong, kept with the attempt on the ticket',
-		displayOptions: { show },
-	},
+		statusCode: "The target's HTTP status code, e.g. 503 (0: no HTTP answer)",
+		errorMessage: 'What went wrong, kept with the attempt on the ticket',
+	}),
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
 ];
 

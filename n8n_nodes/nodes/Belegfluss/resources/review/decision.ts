@@ -2,12 +2,7 @@
  * Approve and Reject send the same thing, review items by their ID, to two endpoints: the
  * fields and the execute are written once here.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { showFor } from '../../shared/operation';
 import {
@@ -18,8 +13,8 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, answersAsItems } from '../../shared/outputs';
-import { localRejection, type PreparedItem, sendPrepared } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { localRejection, type PreparedItem } from '../../shared/payload';
+import { sendPreparedToSidecar } from '../../shared/send';
 
 export type Decision = 'approve' | 'reject';
 
@@ -43,13 +38,11 @@ export function decisionExecute(decision: Decision) {
 		const items = this.getInputData();
 		const options = readOptions.call(this);
 		const prepared = items.map((_item, itemIndex) => prepareReview.call(this, itemIndex));
-		const outcomes = await sendPrepared(prepared, async (reviews: IDataObject[]) =>
-			callSidecarInBatches.call(this, {
-				path: `/v1/review/${decision}`,
-				items: reviews,
-				batchSize: options.batchSize,
-				limits: options.limits,
-			}),
+		const outcomes = await sendPreparedToSidecar.call(
+			this,
+			`/v1/review/${decision}`,
+			prepared,
+			options,
 		);
 		return answersAsItems.call(this, items, outcomes, (answer) => answerFields(answer));
 	};
