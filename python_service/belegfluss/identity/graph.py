@@ -512,17 +512,13 @@ def _refresh_golden_records(
             .where(_one_of(connection, source_records.c.golden_id, chunk))).all()
         for row in rows:
             records[row.golden_id].append(SourceRecord(
-                row.record_id, row.system, Customer.model_validate(loads(row.payload)), _aware(row.created_at)))
+                row.record_id, row.system, Customer.model_validate(loads(row.payload)), row.created_at))
     updates = [{"g": g, "record": dumps(build_golden_record(records[g], settings).model_dump(mode="json")),
                 "updated_at": now} for g in golden_ids]
     if updates:
         connection.execute(
             update(golden_customers).where(golden_customers.c.golden_id == bindparam("g"))
             .values(record=bindparam("record"), updated_at=bindparam("updated_at")), updates)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def current_golden_id(connection: Connection, golden_id: str) -> str | None:
@@ -566,10 +562,10 @@ def get_customer(database: Database, golden_id: str) -> dict[str, Any] | None:
         "golden_id": current,
         "requested_id": golden_id,
         "status": golden.status,
-        "created_at": _aware(golden.created_at).isoformat(),
+        "created_at": golden.created_at.isoformat(),
         "record": loads(golden.record),
         "links": [link | {"record_id": r.record_id} for r in records for link in links_of[r.record_id]],
-        "records": [{"record_id": r.record_id, "system": r.system, "created_at": _aware(r.created_at).isoformat(),
+        "records": [{"record_id": r.record_id, "system": r.system, "created_at": r.created_at.isoformat(),
                      "decision": r.decision, "score": r.score, "links": links_of[r.record_id]} for r in records],
         "history": [_merge_json(m) for m in history],
     }
@@ -579,8 +575,8 @@ def _merge_json(row: Any) -> dict[str, Any]:
     return {
         "merge_id": row.merge_id, "golden_id": row.golden_id, "absorbed_golden_id": row.absorbed_golden_id,
         "record_ids": loads(row.record_ids), "actor": row.actor, "reason": row.reason, "score": row.score,
-        "reasons": loads(row.reasons), "merged_at": _aware(row.created_at).isoformat(),
-        "undone_at": _aware(row.undone_at).isoformat() if row.undone_at else None, "undone_by": row.undone_by,
+        "reasons": loads(row.reasons), "merged_at": row.created_at.isoformat(),
+        "undone_at": row.undone_at.isoformat() if row.undone_at else None, "undone_by": row.undone_by,
     }
 
 
@@ -630,7 +626,7 @@ def unmerge(
             .where(source_records.c.golden_id == current)).all()
         side_b = [r for r in remaining if r.record_id in moved]
         side_a = [r for r in remaining if r.record_id not in moved]
-        since = [r for r in side_a if _aware(r.created_at) > _aware(chosen.created_at) and r.record_id not in later_merged]
+        since = [r for r in side_a if r.created_at > chosen.created_at and r.record_id not in later_merged]
         stay_a = [r for r in side_a if r not in since]
         follow_b = _better_side(since, stay_a, side_b, settings)
         back = sorted({r.record_id for r in side_b} | set(follow_b))
@@ -681,8 +677,8 @@ def _review_json(row: Any) -> dict[str, Any]:
         "review_id": row.review_id, "status": row.status, "score": row.score, "reasons": loads(row.reasons),
         "record_id": row.record_id, "golden_id": row.golden_id, "record": loads(row.record),
         "candidate_record_id": row.candidate_record_id, "candidate_golden_id": row.candidate_golden_id,
-        "candidate_record": loads(row.candidate_record), "created_at": _aware(row.created_at).isoformat(),
-        "decided_at": _aware(row.decided_at).isoformat() if row.decided_at else None, "decided_by": row.decided_by,
+        "candidate_record": loads(row.candidate_record), "created_at": row.created_at.isoformat(),
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None, "decided_by": row.decided_by,
         "merge_id": row.merge_id,
     }
 

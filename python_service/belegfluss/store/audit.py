@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, select
 
-from .database import Database, dumps, loads, metadata
+from .database import Database, UtcDateTime, dumps, loads, metadata
 
 audit_log = Table(
     "audit_log",
     metadata,
     Column("entry_id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("action", String(100), nullable=False),
     Column("subject", String(200), nullable=False),

@@ -25,7 +25,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     String,
@@ -38,7 +37,7 @@ from sqlalchemy import (
 )
 
 from ..accounting.booking import Booking
-from .database import Database, dumps, loads, metadata
+from .database import Database, UtcDateTime, dumps, loads, metadata
 
 StoreOutcome = Literal["new", "duplicate", "conflict"]
 
@@ -51,7 +50,7 @@ booking_sets = Table(
     Column("content_hash", String(64), nullable=False),
     Column("warnings", Text, nullable=False),
     Column("row_count", Integer, nullable=False),
-    Column("booked_at", DateTime(timezone=True), nullable=False),
+    Column("booked_at", UtcDateTime(), nullable=False),
 )
 
 bookings = Table(
@@ -88,7 +87,7 @@ datev_exports = Table(
     Column("date_to", Date, nullable=False),
     Column("batch", Integer, nullable=False),
     Column("row_count", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("location_id", "date_from", "date_to", "batch", name="ux_exports_period_batch"),
 )
 
@@ -232,9 +231,8 @@ class ExportBatch:
 
 
 def _export(row: Any) -> ExportBatch:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
     return ExportBatch(
-        row.export_id, row.location_id, row.date_from, row.date_to, row.batch, row.row_count, created
+        row.export_id, row.location_id, row.date_from, row.date_to, row.batch, row.row_count, row.created_at
     )
 
 

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, Row, String, Table, Text, select, update
+from sqlalchemy import BigInteger, Column, Integer, Row, String, Table, Text, select, update
 
 from ..reliability.breaker import Breaker
-from .database import Database, metadata
+from .database import Database, UtcDateTime, metadata
 
 Result = TypeVar("Result")
 Change = Callable[[Breaker], tuple[Result, Breaker]]
@@ -31,12 +31,12 @@ delivery_breakers = Table(
     Column("state", String(16), nullable=False),
     Column("failures", Integer, nullable=False),
     Column("openings", Integer, nullable=False),
-    Column("open_until", DateTime(timezone=True)),
-    Column("probe_until", DateTime(timezone=True)),
+    Column("open_until", UtcDateTime()),
+    Column("probe_until", UtcDateTime()),
     Column("last_status", Integer),
     Column("last_error", Text),
     Column("version", BigInteger, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 _STATE_COLUMNS = ("state", "failures", "openings", "open_until", "probe_until", "last_status", "last_error")
@@ -46,17 +46,10 @@ class BreakerContention(RuntimeError):
     """The row kept changing under us: far more concurrent writers on one target than expected."""
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored here is UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _breaker(row: Row[Any]) -> Breaker:
     return Breaker(
         target=row.target, state=row.state, failures=row.failures, openings=row.openings,
-        open_until=_utc(row.open_until), probe_until=_utc(row.probe_until),
+        open_until=row.open_until, probe_until=row.probe_until,
         last_status=row.last_status, last_error=row.last_error,
     )
 

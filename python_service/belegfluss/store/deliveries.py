@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, String, Table, select
+from sqlalchemy import Column, String, Table, select
 
-from .database import Database, metadata
+from .database import Database, UtcDateTime, metadata
 
 deliveries = Table(
     "deliveries",
     metadata,
     Column("event_id", String(200), primary_key=True),
     Column("target", String(200), primary_key=True),
-    Column("delivered_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=False),
 )
 
 

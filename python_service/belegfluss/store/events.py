@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, func, select
+from sqlalchemy import BigInteger, Column, Index, String, Table, Text, func, select
 
 from ..model import Sale, ZReport
-from .database import Database, dumps, loads, metadata
+from .database import Database, UtcDateTime, dumps, loads, metadata
 
 StoreOutcome = Literal["new", "duplicate", "conflict"]
 
@@ -36,13 +36,13 @@ events = Table(
     Column("original_id", String(200)),
     Column("currency", String(3), nullable=False),
     Column("total_cents", BigInteger, nullable=False),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
     Column("tse_serial", String(200)),
     Column("tse_transaction_number", BigInteger),
     Column("tse_signature_counter", BigInteger),
     Column("content_hash", String(64), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Column("stored_at", UtcDateTime(), nullable=False),
     Column("write_token", String(32), nullable=False),
 )
 Index("ix_events_register_seq", events.c.location_id, events.c.register_id, events.c.receipt_seq)

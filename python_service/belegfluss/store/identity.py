@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from .database import metadata
+from .database import UtcDateTime, metadata
 
 golden_customers = Table(
     "identity_golden_customers",
@@ -31,8 +30,8 @@ golden_customers = Table(
     Column("status", String(16), nullable=False, default="active"),  # active | merged
     Column("merged_into", String(40)),
     Column("record", Text, nullable=False),  # the survivorship result, JSON
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 source_records = Table(
@@ -46,7 +45,7 @@ source_records = Table(
     Column("decision", String(16), nullable=False),  # the answer given when it was first resolved
     Column("score", Float),
     Column("reasons", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 Index("ix_identity_records_golden", source_records.c.golden_id)
 # Resolving looks up the golden customer of every record a blocking key hits (tens of thousands per
@@ -83,8 +82,8 @@ merges = Table(
     Column("reason", String(32), nullable=False),  # automatic | review
     Column("score", Float),
     Column("reasons", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("undone_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("undone_at", UtcDateTime()),
     Column("undone_by", String(200)),
 )
 Index("ix_identity_merges_golden", merges.c.golden_id)
@@ -99,8 +98,8 @@ review_items = Table(
     Column("score", Float, nullable=False),
     Column("reasons", Text, nullable=False),
     Column("status", String(16), nullable=False, default="open"),  # open | approved | rejected
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("decided_at", UtcDateTime()),
     Column("decided_by", String(200)),
     Column("merge_id", Integer),
     UniqueConstraint("record_id", "candidate_record_id", name="uq_identity_review_pair"),
@@ -113,7 +112,7 @@ not_a_match = Table(
     Column("record_a", String(40), nullable=False),  # the smaller id of the pair
     Column("record_b", String(40), nullable=False),
     Column("decided_by", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("record_a", "record_b", name="pk_identity_not_a_match"),
 )
 Index("ix_identity_not_a_match_b", not_a_match.c.record_b)

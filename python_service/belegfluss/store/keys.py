@@ -11,9 +11,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, select
+from sqlalchemy import Boolean, Column, Integer, String, Table, select
 
-from .database import Database, metadata
+from .database import Database, UtcDateTime, metadata
 
 ROLES = ("admin", "operator", "workflow", "reader")
 
@@ -24,7 +24,7 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("role", String(32), nullable=False),
     Column("label", String(200), nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
@@ -36,7 +36,7 @@ api_key_limits = Table(
     Column("key_id", String(32), primary_key=True),
     Column("rate_limit", Integer),
     Column("item_quota", Integer),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Connection, DateTime, Integer, Table, inspect, select
+from sqlalchemy import Column, Connection, Integer, Table, inspect, select
 from sqlalchemy.schema import CreateColumn
 
 from . import audit, bookings, breakers, deliveries, events, identity, keys, quarantine, quotas  # noqa: F401 - registers their tables on the metadata
-from .database import Database, metadata
+from .database import Database, UtcDateTime, metadata
 
 schema_version = Table(
     "schema_version",
     metadata,
     Column("version", Integer, primary_key=True),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("applied_at", UtcDateTime(), nullable=False),
 )
 
 Step = Callable[[Connection, Database], None]

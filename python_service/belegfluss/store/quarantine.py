@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, or_, select, update
+from sqlalchemy import Column, Index, Integer, String, Table, Text, func, or_, select, update
 
-from .database import Database, dumps, loads, metadata
+from .database import Database, UtcDateTime, dumps, loads, metadata
 
 STATUSES = ("open", "resolved", "retried", "delivered", "dead")
 
@@ -41,14 +41,14 @@ tickets = Table(
     Column("attempts", Text, nullable=False, default="[]"),
     Column("resolution", String(100)),
     Column("note", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("target", String(200)),
     Column("attempt_count", Integer, nullable=False, server_default="0"),
     Column("max_attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("next_attempt_at", UtcDateTime()),
     Column("claimed_by", String(200)),
-    Column("claimed_until", DateTime(timezone=True)),
+    Column("claimed_until", UtcDateTime()),
 )
 Index("ix_tickets_status_created", tickets.c.status, tickets.c.created_at)
 Index("ix_tickets_due", tickets.c.status, tickets.c.next_attempt_at)
@@ -163,10 +163,7 @@ def _as_dict(row: Any) -> dict[str, Any]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    # SQLite hands back naive datetimes; every time we store is UTC.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return moment.isoformat() if moment else None
 
 
 def get_ticket(database: Database, ticket_id: str) -> dict[str, Any] | None:

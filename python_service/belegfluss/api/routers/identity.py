@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...identity import graph, service
 from ...identity.settings import MatchSettings
-from ..batch import read_envelope, read_json, results
+from ..batch import body_doc, read_envelope, read_json, results
 from ..deps import ApiKeyDep, DatabaseDep, ProfilesDep, profile_lookup
 from ..errors import ApiError
 
@@ -33,8 +33,6 @@ class ReviewBatch(BaseModel):
     items: list[Any] = Field(description='[{"review_id": 12}, ...]')
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
 
 def _settings(profiles: Any, profile_id: str | None) -> MatchSettings:
@@ -49,7 +47,7 @@ def _actor(key: Any) -> str:
 
 
 @router.post("/v1/dedup", summary="Resolve customer records to golden customers, or dedup a set among itself",
-             openapi_extra=_body(DedupRequest))
+             openapi_extra=body_doc(DedupRequest))
 async def dedup(request: Request, database: DatabaseDep, profiles: ProfilesDep) -> dict[str, Any]:
     body = await read_envelope(request, DedupRequest)
     settings = _settings(profiles, body.profile)
@@ -83,7 +81,7 @@ def list_reviews(database: DatabaseDep, status: Literal["open", "approved", "rej
     return graph.list_reviews(database, status, min(max(limit, 1), 1000), max(offset, 0))
 
 
-@router.post("/v1/review/approve", summary="Approve review items: merge each pair", openapi_extra=_body(ReviewBatch))
+@router.post("/v1/review/approve", summary="Approve review items: merge each pair", openapi_extra=body_doc(ReviewBatch))
 async def approve(request: Request, database: DatabaseDep, profiles: ProfilesDep, key: ApiKeyDep) -> dict[str, Any]:
     body = await read_envelope(request, ReviewBatch)
     return results(await run_in_threadpool(service.decide_reviews, database, body.items, True, _actor(key),
@@ -91,7 +89,7 @@ async def approve(request: Request, database: DatabaseDep, profiles: ProfilesDep
 
 
 @router.post("/v1/review/reject", summary="Reject review items: remember each pair as different people",
-             openapi_extra=_body(ReviewBatch))
+             openapi_extra=body_doc(ReviewBatch))
 async def reject(request: Request, database: DatabaseDep, profiles: ProfilesDep, key: ApiKeyDep) -> dict[str, Any]:
     body = await read_envelope(request, ReviewBatch)
     return results(await run_in_threadpool(service.decide_reviews, database, body.items, False, _actor(key),
