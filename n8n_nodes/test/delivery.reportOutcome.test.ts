@@ -1,6 +1,7 @@
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 
-import { executeContext, runNode } from './helpers/context';
+import { BASE_URL, executeContext, runNode } from './helpers/context';
 import { recordedResults, recording, replay } from './helpers/recorded';
 import deliveryReportJson from './recorded/delivery-report.json';
 
@@ -71,5 +72,36 @@ describe('Delivery → Report Outcome', () => {
 			counted: true,
 			retry_at: answers[5].retry_at,
 		});
+	});
+});
+
+describe('Delivery → Report Outcome for a CRM batch', () => {
+	it('reports a list of event ids as one outcome with event_ids', async () => {
+		const sent: unknown[] = [];
+		nock(BASE_URL)
+			.post('/v1/delivery/report')
+			.reply(200, async (request: Request) => {
+				const body = (await request.json()) as { items: unknown[] };
+				sent.push(...body.items);
+				return { results: body.items.map((_item, index) => ({ index, ok: true, state: 'closed' })) };
+			});
+		const context = executeContext({
+			parameters: {
+				resource: 'delivery',
+				operation: 'reportOutcome',
+				target: 'hubspot:cafe',
+				succeeded: true,
+				statusCode: 200,
+				errorMessage: '',
+				eventId: () => ['sumup:a', ' sumup:b ', ''],
+			},
+			items: [{ json: {} }],
+		});
+
+		await runNode(context);
+
+		expect(sent).toEqual([
+			{ target: 'hubspot:cafe', ok: true, status: 200, event_ids: ['sumup:a', 'sumup:b'] },
+		]);
 	});
 });

@@ -95,7 +95,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(21);
+		expect(operations.length).toBe(22);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}

@@ -5,8 +5,9 @@ resolve the customer to a golden id, check the CRM's circuit, upsert the contact
 id, write a purchase note, report the delivery) in the same n8n, against the same sidecar and
 stand-in, fed the same way (webhook calls carrying many sales each):
 
-(a) the shipped template `workflows/pos-sale-to-crm`: Belegfluss nodes send all items of an
-    execution in batched calls, the CRM step upserts and writes notes 100 at a time;
+(a) the shipped template `workflows/pos-sale-to-crm`: Take in POS sales sends the sales of an
+    execution to the sidecar in one call per 500 (map, validate, store, book, resolve, circuit),
+    and the CRM step flows as one item per HubSpot batch of 100 (upsert, notes, one report);
 (b) `n8n_per_item_baseline.json`: what an n8n user builds without the pack, an HTTP Request node
     calling the sidecar (and HubSpot) once per item.
 

@@ -73,7 +73,7 @@ def test_malformed_payload_ends_as_ticket_holding_its_payload(n8n, sidecar, hubs
     assert ticket["payload"] == malformed
     assert "sumup.missing_field" in ticket["codes"]
     assert ticket["workflow"] == "Belegfluss: POS sale to CRM"
-    assert ticket["node"] == "Map SumUp transaction"
+    assert ticket["node"] == "Take in POS sales" and ticket["reason"] == "POS payload could not be mapped"
 
 
 def test_sale_failing_validation_is_quarantined_and_not_sent_to_hubspot(n8n, sidecar, hubspot, sumup_sale,
@@ -87,7 +87,7 @@ def test_sale_failing_validation_is_quarantined_and_not_sent_to_hubspot(n8n, sid
     deliver(n8n, "canonical", [event])
 
     ticket = next(t for t in tickets(sidecar) if t["payload"].get("id") == event["id"])
-    assert ticket["node"] == "Validate and store sales"
+    assert ticket["node"] == "Take in POS sales" and ticket["reason"] == "Sale failed validation"
     assert ticket["errors"], ticket
     assert emil not in contacts_by_email(crm_state(hubspot))
     assert sidecar.get(f"/v1/events/{event['id']}").status_code == 404

@@ -10,6 +10,7 @@ from belegfluss.reliability import delivery
 from belegfluss.reliability.breaker import BreakerPolicy
 from belegfluss.store import breakers as breaker_store
 from belegfluss.store.database import Database
+from belegfluss.store.deliveries import delivered_event_ids
 
 POLICY = BreakerPolicy(failure_threshold=3, open_seconds=10, probe_seconds=30)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -66,3 +67,13 @@ def test_a_malformed_item_is_answered_by_itself(database: Database) -> None:
                                                        {"target": "hubspot:123", "ok": True}], now=T0)
     assert answers[0]["ok"] is False and answers[0]["errors"][0]["path"] == "$.ok"
     assert answers[1]["ok"] is True and answers[1]["state"] == "closed"
+
+
+def test_one_report_for_a_crm_batch_records_every_event_it_delivered(database: Database) -> None:
+    batch = {"target": "hubspot:9", "ok": True, "status": 200, "event_ids": ["sumup:a", "sumup:b"]}
+    failed = {"target": "hubspot:9", "ok": False, "status": 503, "event_ids": ["sumup:c"]}
+    answers = delivery.report_items(database, POLICY, [batch, failed, {"target": "hubspot:9", "ok": True,
+                                                                       "event_id": "sumup:d"}], now=T0)
+    assert [a["failures"] for a in answers] == [0, 1, 0]  # one outcome per call, not per event
+    assert delivered_event_ids(database, "hubspot:9", ["sumup:a", "sumup:b", "sumup:c", "sumup:d"]) == {
+        "sumup:a", "sumup:b", "sumup:d"}

@@ -47,64 +47,51 @@ def book_items(database: Database | None, profile: LocationProfile, items: list[
     With a database, each event's set is stored once: a replay answers `stored: duplicate` with the
     stored bookings, the same id with other content a `booking.conflict` error.
     """
-    answers = []
+    answers: dict[int, dict[str, Any]] = {}
+    parsed: list[tuple[int, Any]] = []
     for index, item in enumerate(items):
         try:
-            event = BOOKABLE_EVENT_ADAPTER.validate_python(item)
+            parsed.append((index, BOOKABLE_EVENT_ADAPTER.validate_python(item)))
         except ValidationError as exc:
-            answers.append(
-                {"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]}
-            )
-            continue
+            answers[index] = {"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]}
+    for (index, _event), answer in zip(parsed, book_events(database, profile, [event for _, event in parsed])):
+        answers[index] = answer | {"index": index}
+    return [answers[index] for index in range(len(items))]
+
+
+def book_events(database: Database | None, profile: LocationProfile, events: list[Any]) -> list[dict[str, Any]]:
+    """Parsed events booked under the profile, one answer per event (indexed by position); with a
+    database all their sets are stored in one transaction."""
+    answers: list[dict[str, Any]] = []
+    to_store: list[tuple[dict[str, Any], booking_store.NewSet]] = []
+    for index, event in enumerate(events):
         try:
             result = book_event(event, profile)
         except PostingError as exc:
-            answers.append(
-                {
-                    "index": index,
-                    "ok": False,
-                    "event_id": event.id,
-                    "errors": [e.model_dump() for e in exc.errors],
-                }
-            )
+            answers.append({"index": index, "ok": False, "event_id": event.id,
+                            "errors": [e.model_dump() for e in exc.errors]})
             continue
         warnings = [warning.model_dump() for warning in result.warnings]
         answer: dict[str, Any] = {"index": index, "ok": True, "event_id": event.id}
-        if database is not None:
-            stored = booking_store.store_booking_set(
-                database,
-                event.id,
-                event.location_id,
-                event.type,
-                booking_store.content_hash(event.model_dump(mode="json")),
-                result.bookings,
-                warnings,
-            )
-            if stored.outcome == "conflict":
-                answers.append(
-                    {
-                        "index": index,
-                        "ok": False,
-                        "event_id": event.id,
-                        "errors": [
-                            _error(
-                                "booking.conflict",
-                                "$.id",
-                                f"Event {event.id} was booked before with other content; "
-                                f"corrections are new events "
-                                f"(a refund or Storno and a new sale), never a second booking of the same id",
-                                event.id,
-                            )
-                        ],
-                    }
-                )
-                continue
-            answer["stored"] = stored.outcome
-            rows, warnings = stored.bookings, stored.warnings
-        else:
-            rows = result.bookings
-        answer.update({"bookings": bookings_json(rows), "warnings": warnings})
         answers.append(answer)
+        if database is None:
+            answer.update({"bookings": bookings_json(result.bookings), "warnings": warnings})
+        else:
+            to_store.append((answer, booking_store.NewSet(
+                event.id, event.location_id, event.type,
+                booking_store.content_hash(event.model_dump(mode="json")), result.bookings, warnings)))
+    if database is not None:
+        stored_sets = booking_store.store_booking_sets(database, [new for _, new in to_store])
+        for (answer, new), stored in zip(to_store, stored_sets):
+            if stored.outcome == "conflict":
+                answer.update(ok=False, errors=[_error(
+                    "booking.conflict", "$.id",
+                    f"Event {new.event_id} was booked before with other content; corrections are new events "
+                    f"(a refund or Storno and a new sale), never a second booking of the same id",
+                    new.event_id)])
+            else:
+                answer.update({"stored": stored.outcome, "bookings": bookings_json(stored.bookings),
+                               "warnings": stored.warnings})
     return answers
 
 

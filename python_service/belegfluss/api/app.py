@@ -26,12 +26,13 @@ from .routers import (
     events,
     health,
     identity,
+    intake,
     profiles,
     quarantine,
     redelivery,
 )
 
-PROTECTED_ROUTERS = (auth.router, events.router, quarantine.router, profiles.router, accounting.router,
+PROTECTED_ROUTERS = (auth.router, events.router, intake.router, quarantine.router, profiles.router, accounting.router,
                      delivery.router, redelivery.router,
                      consistency.router, identity.router)
 

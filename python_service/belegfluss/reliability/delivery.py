@@ -34,6 +34,8 @@ class ReportItem(TargetItem):
     status: int | None = Field(None, ge=100, le=599, description="The target's HTTP status, none for a network error")
     error: str | None = Field(None, description="A short text for people: what went wrong")
     event_id: str | None = Field(None, description="The event delivered; successes are recorded per event and target")
+    event_ids: list[str] = Field(default_factory=list, max_length=1000,
+                                 description="The events one call delivered (a CRM batch): one outcome for the call")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -96,8 +98,9 @@ def report_items(database: Database, policy: BreakerPolicy, items: list[Any],
     answers = _apply_per_target(database, items, ReportItem, step)
     delivered = []
     for answer, raw in zip(answers, items):
-        if answer["ok"] and isinstance(raw, dict) and raw.get("ok") and raw.get("event_id"):
-            delivered.append((str(raw["event_id"]), answer["target"]))
+        if answer["ok"] and raw.get("ok"):  # a valid item is a dict
+            event_ids = [raw["event_id"]] if raw.get("event_id") else []
+            delivered.extend((str(event_id), answer["target"]) for event_id in event_ids + list(raw.get("event_ids") or []))
     delivery_store.record_deliveries(database, delivered, moment)
     return answers
 

@@ -177,46 +177,63 @@ def _booking(row: Sequence[Any]) -> Booking:
     )
 
 
-def store_booking_set(
-    database: Database,
-    event_id: str,
-    location_id: str,
-    kind: str,
-    event_hash: str,
-    new_bookings: list[Booking],
-    warnings: list[dict[str, Any]],
-) -> StoredSet:
-    """Store an event's bookings unless its id is booked already; answer what is stored."""
+@dataclass(frozen=True)
+class NewSet:
+    """An event's booking set to store: the bookings its posting rules gave, and their warnings."""
+
+    event_id: str
+    location_id: str
+    kind: str
+    event_hash: str
+    bookings: list[Booking]
+    warnings: list[dict[str, Any]]
+
+
+SETS_PER_TRANSACTION = 100  # a commit per 100 events, not per event; a crash loses at most the open chunk
+
+
+def store_booking_sets(database: Database, sets: Sequence[NewSet]) -> list[StoredSet]:
+    """Store each event's bookings unless its id is booked already, and answer per set what is
+    stored. Sets are written in chunks, each chunk one transaction: every event is booked fully or
+    not at all, and a retry after a crash completes the rest."""
+    distinct = {new.event_id: new for new in sets}  # one event id twice in a batch is booked once
+    # Sorted ids take row locks in one order, so two replicas booking overlapping batches wait for
+    # each other instead of deadlocking.
+    ordered = sorted(distinct.values(), key=lambda entry: entry.event_id)
+    answers: dict[str, StoredSet] = {}
+    for start in range(0, len(ordered), SETS_PER_TRANSACTION):
+        answers.update(_store_chunk(database, ordered[start:start + SETS_PER_TRANSACTION]))
+    return [answers[new.event_id] for new in sets]
+
+
+def _store_chunk(database: Database, chunk: list[NewSet]) -> dict[str, StoredSet]:
+    now = datetime.now(timezone.utc)
     with database.transaction() as connection:
-        inserted = connection.scalars(
-            database.insert(booking_sets)
-            .values(
-                event_id=event_id,
-                location_id=location_id,
-                kind=kind,
-                content_hash=event_hash,
-                warnings=dumps(warnings),
-                row_count=len(new_bookings),
-                booked_at=datetime.now(timezone.utc),
-            )
-            .on_conflict_do_nothing()
-            .returning(booking_sets.c.event_id)
-        ).first()
-        if inserted is not None:
-            if new_bookings:
-                connection.execute(bookings.insert(), [_row(b, seq) for seq, b in enumerate(new_bookings)])
-            return StoredSet("new", new_bookings, warnings)
-        stored_hash, stored_warnings = connection.execute(
-            select(booking_sets.c.content_hash, booking_sets.c.warnings).where(
-                booking_sets.c.event_id == event_id
-            )
-        ).one()
-        if stored_hash != event_hash:
-            return StoredSet("conflict", [], [])
-        rows = connection.execute(
-            select(*_BOOKING_COLUMNS).where(bookings.c.event_id == event_id).order_by(bookings.c.seq)
-        ).all()
-        return StoredSet("duplicate", [_booking(row) for row in rows], loads(stored_warnings))
+        # executemany with RETURNING: SQLAlchemy batches the rows into few statements, compiled once.
+        inserted = set(connection.scalars(
+            database.insert(booking_sets).on_conflict_do_nothing().returning(booking_sets.c.event_id),
+            [{"event_id": new.event_id, "location_id": new.location_id, "kind": new.kind,
+              "content_hash": new.event_hash, "warnings": dumps(new.warnings),
+              "row_count": len(new.bookings), "booked_at": now} for new in chunk],
+        ).all())
+        rows = [_row(booking, seq) for new in chunk if new.event_id in inserted
+                for seq, booking in enumerate(new.bookings)]
+        if rows:
+            connection.execute(bookings.insert(), rows)
+        return {new.event_id: StoredSet("new", new.bookings, new.warnings) if new.event_id in inserted
+                else _stored_set(connection, new) for new in chunk}
+
+
+def _stored_set(connection: Any, new: NewSet) -> StoredSet:
+    stored_hash, stored_warnings = connection.execute(
+        select(booking_sets.c.content_hash, booking_sets.c.warnings).where(booking_sets.c.event_id == new.event_id)
+    ).one()
+    if stored_hash != new.event_hash:
+        return StoredSet("conflict", [], [])
+    rows = connection.execute(
+        select(*_BOOKING_COLUMNS).where(bookings.c.event_id == new.event_id).order_by(bookings.c.seq)
+    ).all()
+    return StoredSet("duplicate", [_booking(row) for row in rows], loads(stored_warnings))
 
 
 @dataclass(frozen=True)

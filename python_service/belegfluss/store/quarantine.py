@@ -62,6 +62,15 @@ Index(
 
 
 @dataclass(frozen=True)
+class TicketOrigin:
+    """Who put a ticket in (the n8n workflow, node and execution), so people can find the run."""
+
+    workflow: str | None = None
+    node: str | None = None
+    execution_id: str | None = None
+
+
+@dataclass(frozen=True)
 class NewTicket:
     stage: str
     source: str

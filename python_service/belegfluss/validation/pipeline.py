@@ -160,7 +160,9 @@ def _conflict(event_id: str) -> ItemError:
 
 
 def quarantine_failures(database: Database, results: list[ValidationResult], items: Sequence[Any], *,
-                        stage: str, source: str, everything: bool) -> None:
+                        stage: str, source: str, everything: bool,
+                        origin: quarantine_store.TicketOrigin = quarantine_store.TicketOrigin(),
+                        reason_for: Callable[[ValidationResult], str] | None = None) -> None:
     """Conflicts always become tickets (a changed event must be looked at); other failures on request.
     The ticket keeps the item as it came in (`items[index]`), so a retry runs the same path again."""
     failed = [
@@ -175,6 +177,8 @@ def quarantine_failures(database: Database, results: list[ValidationResult], ite
             stage=stage, source=source, payload=items[r.index],
             errors=[e.model_dump() for e in r.errors],
             event_id=r.event.id if r.event is not None else None,
+            workflow=origin.workflow, node=origin.node, execution_id=origin.execution_id,
+            reason=reason_for(r) if reason_for else "",
         ) for r in failed
     ])
     for result, (ticket_id, _created) in zip(failed, tickets):

@@ -2,16 +2,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemOutcome } from './transport';
 
-/**
- * The value at a dotted path such as `body` or `body.data` of an item's JSON; the whole JSON
- * for an empty path. `undefined` when the path leads nowhere or not to an object.
- */
-export function objectAtPath(json: IDataObject, path: string): IDataObject | undefined {
+/** The value at a dotted path such as `body` or `body.data` of an item's JSON; the whole JSON for an empty path. */
+export function valueAtPath(json: IDataObject, path: string): unknown {
 	let value: unknown = json;
 	for (const key of path.split('.').filter((part) => part.trim() !== '')) {
 		if (typeof value !== 'object' || value === null) return undefined;
 		value = (value as IDataObject)[key.trim()];
 	}
+	return value;
+}
+
+/** The object at a dotted path (see `valueAtPath`); `undefined` when it is not an object. */
+export function objectAtPath(json: IDataObject, path: string): IDataObject | undefined {
+	const value = valueAtPath(json, path);
 	return typeof value === 'object' && value !== null && !Array.isArray(value)
 		? (value as IDataObject)
 		: undefined;

@@ -21,13 +21,22 @@ import { readTarget, targetField, withDeliveryNotes } from './target';
 
 const show = showFor('delivery', 'reportOutcome');
 
+/** The Event ID field: one id, or a list of the ids one call delivered (a CRM batch). */
+function eventIdsOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const value = this.getNodeParameter('eventId', itemIndex, '') as unknown;
+	if (Array.isArray(value)) {
+		return { event_ids: value.map((id) => String(id).trim()).filter((id) => id !== '') };
+	}
+	const eventId = String(value ?? '').trim();
+	return eventId ? { event_id: eventId } : {};
+}
+
 function outcomeOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const eventId = String(this.getNodeParameter('eventId', itemIndex, '') ?? '').trim();
 	return {
 		target: readTarget.call(this, itemIndex),
 		...readOutcome.call(this, itemIndex),
 		// A success is recorded per event and target, for the check that finds undelivered sales.
-		...(eventId ? { event_id: eventId } : {}),
+		...eventIdsOf.call(this, itemIndex),
 	};
 }
 
@@ -60,7 +69,7 @@ export const reportOutcomeDescription: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.belegfluss?.event_id }}',
 		description:
-			'The Belegfluss event the item delivered, so Belegfluss knows it arrived at the target. The default reads it from an item that went through Validate or Book; after a CRM node, read it from the item Check Circuit passed on, via $("Check circuit").item.',
+			'The Belegfluss event the item delivered, so Belegfluss knows it arrived at the target; or a list of events one call delivered (e.g. the event_ids of a CRM batch from Take In POS Sales), reported as one outcome. The default reads it from an item that went through Validate or Book; after a CRM node, read it from the item Check Circuit passed on, via $("Check circuit").item.',
 		displayOptions: { show },
 	},
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),

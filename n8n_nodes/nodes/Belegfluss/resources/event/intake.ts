@@ -1,0 +1,140 @@
+/**
+ * Take In POS Sales: the fast path of the POS template. Every payload of the input items (a
+ * webhook call may carry one sale or an array of many) goes to `/v1/intake`, which maps,
+ * validates and stores, books, resolves the customer and checks the CRM circuit in one call per
+ * batch. The node outputs one item per CRM batch (up to 100 contacts and their purchase notes),
+ * not one per sale: n8n's cost is per item and node, so a 500-sale call flows as five items.
+ *
+ * Nothing is dropped: a payload that fails, or a sale whose CRM circuit is open, is a ticket in
+ * Belegfluss already; it also comes out of the second output so a workflow can alert on it.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IPairedItemData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/operation';
+import { showFor } from '../../shared/operation';
+import {
+	batchSizeOption,
+	maxAttemptsOption,
+	maxRetryTimeOption,
+	optionsCollection,
+	readOptions,
+} from '../../shared/options';
+import { valueAtPath } from '../../shared/payload';
+import { callSidecar } from '../../shared/transport';
+
+const show = showFor('event', 'intake');
+
+/** A payload to send and the input item it came from. */
+interface Payload {
+	payload: unknown;
+	itemIndex: number;
+}
+
+/** The payloads an item carries in its Payload Field: an array is many sales, anything else one. */
+function payloadsOf(this: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): unknown[] {
+	const field = String(this.getNodeParameter('payloadsField', itemIndex, '') ?? '').trim();
+	const value = valueAtPath(item.json, field);
+	// A missing field is still sent: the sidecar answers why it is not a sale and keeps a ticket.
+	return Array.isArray(value) ? value : [value ?? null];
+}
+
+function pairedItems(indexes: Iterable<number>): IPairedItemData[] {
+	return [...new Set(indexes)].sort((a, b) => a - b).map((item) => ({ item }));
+}
+
+async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const options = readOptions.call(this);
+	const bySource = new Map<string, Payload[]>();
+	items.forEach((item, itemIndex) => {
+		const source = String(this.getNodeParameter('posSource', itemIndex, '') ?? '').trim();
+		const payloads = bySource.get(source) ?? [];
+		for (const payload of payloadsOf.call(this, item, itemIndex)) payloads.push({ payload, itemIndex });
+		bySource.set(source, payloads);
+	});
+
+	const batches: INodeExecutionData[] = [];
+	const tickets: INodeExecutionData[] = [];
+	const origin = {
+		workflow: this.getWorkflow().name,
+		node: this.getNode().name,
+		execution_id: this.getExecutionId() || undefined,
+	};
+	for (const [source, payloads] of bySource) {
+		for (let offset = 0; offset < payloads.length; offset += options.batchSize) {
+			const chunk = payloads.slice(offset, offset + options.batchSize);
+			let answer: IDataObject;
+			try {
+				answer = await callSidecar.call(
+					this,
+					{
+						method: 'POST',
+						path: '/v1/intake',
+						body: { ...origin, source, items: chunk.map((entry) => entry.payload) as IDataObject[] },
+					},
+					options.limits,
+					chunk[0].itemIndex,
+				);
+			} catch (error) {
+				if (!this.continueOnFail()) throw new NodeApiError(this.getNode(), error as JsonObject);
+				tickets.push({
+					json: { error: (error as NodeApiError).message, source, payloads: chunk.length },
+					error: error as NodeApiError,
+					pairedItem: pairedItems(chunk.map((entry) => entry.itemIndex)),
+				});
+				continue;
+			}
+			const results = (answer.results ?? []) as IDataObject[];
+			const originOfEvent = new Map<string, number>();
+			for (const result of results) {
+				const entry = chunk[Number(result.index)];
+				if (result.event_id) originOfEvent.set(String(result.event_id), entry.itemIndex);
+				if (result.ticket_id) {
+					tickets.push({ json: { source, ...result }, pairedItem: { item: entry.itemIndex } });
+				}
+			}
+			for (const batch of (answer.deliveries ?? []) as IDataObject[]) {
+				const eventIds = (batch.event_ids ?? []) as string[];
+				batches.push({
+					json: batch,
+					pairedItem: pairedItems(eventIds.map((id) => originOfEvent.get(id) ?? chunk[0].itemIndex)),
+				});
+			}
+		}
+	}
+	return [batches, tickets];
+}
+
+export const intakeDescription: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'posSource',
+		type: 'string',
+		default: '={{ $json.query.source }}',
+		placeholder: 'sumup',
+		description:
+			'The POS the payloads come from: sumup, shopify, square or canonical. The default reads it from the webhook URL (?source=sumup). Payloads of an unknown source are quarantined, not lost.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Payload Field',
+		name: 'payloadsField',
+		type: 'string',
+		default: 'body',
+		placeholder: 'body',
+		description:
+			'Field of the input item that holds the POS payload, or an array of many: "body" for items from a Webhook node. Leave empty to send the whole item as one payload.',
+		displayOptions: { show },
+	},
+	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
+];
+
+export const intakeOperation: Operation = { outputs: ['CRM Batches', 'Tickets'], execute };

@@ -1,0 +1,179 @@
+"""Take in a webhook delivery of POS sales in one call: map, validate and store, book, resolve the
+customer, check the CRM's circuit, and plan the CRM batches the workflow sends.
+
+The same steps exist as separate endpoints (and node operations) for workflows that want each step
+on the canvas; this one call is the fast path of the POS template (issue 6: n8n's cost is per item
+and per node, so the fewer items flow through n8n, the more sales a worker takes per second).
+
+Nothing is dropped: every payload ends stored (and booked where its location has a profile), or as
+a quarantine ticket naming why; a sale whose CRM circuit is open is parked as a delivery ticket for
+the Redelivery template. Every step is idempotent per event, so a retried delivery (or a client
+retry after a crash) completes what is missing and doubles nothing: a repeat delivery is booked
+if its booking is missing, and never planned for the CRM again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ..accounting.service import book_events
+from ..identity.service import dedup, settings_for
+from ..model.sale import CustomerRef, Sale
+from ..profiles.model import LocationProfile
+from ..profiles.registry import ProfileRegistry
+from ..quarantine.redelivery import RedeliveryPolicy
+from ..quarantine.service import TicketRequest, add_from_requests
+from ..reliability.breaker import BreakerPolicy
+from ..reliability.delivery import check_items
+from ..sources.batch import map_and_check
+from ..store.database import Database
+from ..store.quarantine import TicketOrigin
+from ..validation.pipeline import ProfileLookup
+from .hubspot_batches import Delivery, plan_batches
+
+
+@dataclass(frozen=True)
+class IntakePolicies:
+    breaker: BreakerPolicy
+    redelivery: RedeliveryPolicy
+    clock_skew: timedelta = timedelta(minutes=5)
+
+
+@dataclass
+class _Sale:
+    """What happened to one payload so far; `answer` is what the caller gets for it."""
+
+    answer: dict[str, Any]
+    sale: Sale | None = None
+    profile: LocationProfile | None = None
+    new: bool = False
+
+
+@dataclass
+class IntakeResult:
+    results: list[dict[str, Any]]
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"results": self.results, "deliveries": self.deliveries}
+
+
+def customer_record(customer: CustomerRef) -> dict[str, Any]:
+    """The sale's customer reference as a canonical customer record, for dedup."""
+    def listed(value: str | None) -> list[str]:
+        return [value.strip()] if value and value.strip() else []
+
+    return {"name": customer.name, "emails": listed(customer.email), "phones": listed(customer.phone),
+            "card_tokens": listed(customer.card_token), "loyalty_ids": listed(customer.loyalty_id)}
+
+
+def knows_customer(sale: Sale) -> bool:
+    customer = sale.customer
+    return customer is not None and any((customer.email, customer.phone, customer.card_token, customer.loyalty_id))
+
+
+def take_in(database: Database, profiles: ProfileRegistry, validation_profile: ProfileLookup, source: str,
+            payloads: Sequence[Any], policies: IntakePolicies, origin: TicketOrigin = TicketOrigin()) -> IntakeResult:
+    checked = map_and_check(database, source, payloads, quarantine=True, validate_with=validation_profile,
+                            clock_skew=policies.clock_skew, origin=origin)
+    sales = []
+    for result in checked:
+        answer: dict[str, Any] = {"index": result.index, "ok": result.ok,
+                                  "event_id": result.event.id if result.event is not None else None,
+                                  "booked": None, "delivery": "none"}
+        if result.ok:
+            answer.update(stored=result.stored, warnings=[w.model_dump() for w in result.warnings])
+        else:
+            answer.update(errors=[e.model_dump() for e in result.errors], ticket_id=result.ticket_id)
+        entry = _Sale(answer)
+        if result.ok and isinstance(result.event, Sale):
+            entry.sale, entry.new = result.event, result.stored == "new"
+            entry.profile = profiles.get(entry.sale.location_id)
+        sales.append(entry)
+    _book(database, sales, policies, origin)
+    deliveries = _plan_crm(database, [s for s in sales if s.new and s.answer["ok"]], policies, origin)
+    return IntakeResult([entry.answer for entry in sales], plan_batches(deliveries))
+
+
+def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> None:
+    """Book every stored sale of a location with accounting settings (a repeat delivery too: its
+    booking is answered from the store if it exists, and made now if a crash prevented it)."""
+    by_profile: dict[str, list[_Sale]] = {}
+    for entry in sales:
+        # A location without a profile (or one without accounting) is stored, not booked.
+        if entry.sale is not None and entry.profile is not None and entry.profile.accounting is not None:
+            by_profile.setdefault(entry.profile.id, []).append(entry)
+    unbookable: list[_Sale] = []
+    for group in by_profile.values():
+        answers = book_events(database, group[0].profile, [entry.sale for entry in group])
+        for entry, booked in zip(group, answers):
+            if booked["ok"]:
+                entry.answer["booked"] = booked["stored"]
+            else:
+                entry.answer.update(ok=False, errors=booked["errors"])
+                unbookable.append(entry)
+    _quarantine(database, policies, origin, unbookable, stage="book",
+                reason="Sale could not be booked under its location profile")
+
+
+def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> list[Delivery]:
+    """New sales of HubSpot locations with a customer reference: circuit checked per sale (so a
+    half-open circuit lets one probe through), customer resolved to a golden id."""
+    bound = [entry for entry in sales
+             if entry.profile is not None and entry.profile.crm.target == "hubspot" and knows_customer(entry.sale)]
+    if not bound:
+        return []
+    targets = [f"hubspot:{entry.profile.id}" for entry in bound]
+    circuits = check_items(database, policies.breaker, [{"target": target} for target in targets])
+    parked, allowed = [], []
+    for entry, target, circuit in zip(bound, targets, circuits):
+        if circuit["allowed"]:
+            allowed.append((entry, target))
+        else:
+            entry.answer["delivery"] = "parked"
+            parked.append((entry, target, f"HubSpot circuit {circuit['state']}: parked without calling"))
+    deliveries: list[Delivery] = []
+    unresolved: list[_Sale] = []
+    by_profile: dict[str, list[tuple[_Sale, str]]] = {}
+    for entry, target in allowed:
+        by_profile.setdefault(entry.profile.id, []).append((entry, target))
+    for group in by_profile.values():
+        profile = group[0][0].profile
+        records = [customer_record(entry.sale.customer) for entry, _ in group]
+        for (entry, target), resolved in zip(group, dedup(database, records, "resolve", settings_for(profile))["results"]):
+            if not resolved["ok"]:
+                entry.answer["customer_errors"] = resolved["errors"]
+                unresolved.append(entry)
+                continue
+            entry.answer.update(delivery="planned", golden_id=resolved["golden_id"], decision=resolved["decision"])
+            deliveries.append(Delivery(entry.sale, target, profile.crm.base_url, resolved["golden_id"]))
+    _park(database, policies, origin, parked)
+    _quarantine(database, policies, origin, unresolved, stage="identity",
+                reason="Customer reference could not be resolved", errors_key="customer_errors")
+    return deliveries
+
+
+def _park(database: Database, policies: IntakePolicies, origin: TicketOrigin,
+          parked: list[tuple[_Sale, str, str]]) -> None:
+    """Delivery tickets, the same the template's Park node writes: the Redelivery template sends them."""
+    requests = [TicketRequest(stage="delivery", source=entry.sale.source or "pos", payload=entry.sale.model_dump(mode="json"),
+                              reason=reason, event_id=entry.sale.id, target=target, workflow=origin.workflow,
+                              node=origin.node, execution_id=origin.execution_id)
+                for entry, target, reason in parked]
+    if requests:
+        for (entry, _target, _reason), ticket in zip(parked, add_from_requests(database, requests, policies.redelivery)):
+            entry.answer["ticket_id"] = ticket["ticket_id"]
+
+
+def _quarantine(database: Database, policies: IntakePolicies, origin: TicketOrigin, failed: list[_Sale], *,
+                stage: str, reason: str, errors_key: str = "errors") -> None:
+    requests = [TicketRequest(stage=stage, source=entry.sale.source or "pos", payload=entry.sale.model_dump(mode="json"),
+                              errors=entry.answer.get(errors_key, []), reason=reason, event_id=entry.sale.id,
+                              workflow=origin.workflow, node=origin.node, execution_id=origin.execution_id)
+                for entry in failed]
+    if requests:
+        for entry, ticket in zip(failed, add_from_requests(database, requests, policies.redelivery)):
+            entry.answer["ticket_id"] = ticket["ticket_id"]
