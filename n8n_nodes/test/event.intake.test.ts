@@ -47,13 +47,11 @@ function webhookItem(source: string, codes: string[] | string) {
 }
 
 function context(items: ReturnType<typeof webhookItem>[], parameters: Record<string, unknown> = {}, continueOnFail = false) {
-	const node = executeContext({
+	return executeContext({
 		parameters: { ...intake, posSource: (i: number) => items[i].json.query.source, ...parameters },
 		items,
 		continueOnFail,
 	});
-	node.getWorkflow.mockReturnValue({ id: 'wf-1', name: 'POS sale', active: true });
-	return node;
 }
 
 describe('Event → Take In POS Sales', () => {

@@ -44,10 +44,10 @@ def test_new_sales_are_stored_booked_and_planned_for_hubspot_in_batches_of_100(a
     # One note per sale, each naming the golden id of its contact, which is in the same batch.
     assert sorted(e for b in batches for e in b["event_ids"]) == sorted(r["event_id"] for r in results)
     for batch in batches:
-        contact_ids = {c["id"] for c in batch["contacts"]}
-        assert {n["golden_id"] for n in batch["notes"]} == contact_ids
-        assert all(c["idProperty"] == "belegfluss_golden_id" for c in batch["contacts"])
-        assert [d["event_id"] for d in batch["deliveries"]] == batch["event_ids"]
+        contacts = json.loads(batch["upsert_body"])["inputs"]
+        assert {n["golden_id"] for n in batch["notes"]} == {c["id"] for c in contacts}
+        assert all(c["idProperty"] == "belegfluss_golden_id" for c in contacts)
+        assert [n["properties"]["hs_note_body"].split()[-1].rstrip("]") for n in batch["notes"]] == batch["event_ids"]
     golden_ids = Counter(r["golden_id"] for r in results)
     assert len(golden_ids) == 150  # the same guest twice is one golden customer
     first_note = batches[0]["notes"][0]["properties"]["hs_note_body"]
@@ -106,6 +106,24 @@ def test_sale_of_a_location_with_an_open_circuit_is_parked_for_redelivery(any_si
         ticket = any_sidecar.client.get(f"/v1/quarantine/{result['ticket_id']}").json()
         assert (ticket["stage"], ticket["target"], ticket["event_id"]) == ("delivery", target, result["event_id"])
         assert ticket["payload"]["id"] == result["event_id"] and ticket["next_attempt_at"]
+
+
+def test_a_failed_crm_batch_reported_with_park_becomes_delivery_tickets_of_the_stored_sales(
+        any_sidecar: Sidecar) -> None:
+    answer = take_in(any_sidecar, sumup_sales(3))
+    [batch] = answer["deliveries"]
+    report = {"target": batch["target"], "ok": False, "status": 503, "error": "Service Unavailable",
+              "event_ids": batch["event_ids"], "park": True}
+    response = any_sidecar.client.post("/v1/delivery/report", json={
+        "items": [report], "workflow": "POS sale", "node": "Report failed deliveries", "execution_id": "7"})
+    [reported] = response.json()["results"]
+    assert len(reported["ticket_ids"]) == 3
+    for event_id, ticket_id in zip(batch["event_ids"], reported["ticket_ids"]):
+        ticket = any_sidecar.client.get(f"/v1/quarantine/{ticket_id}").json()
+        assert (ticket["stage"], ticket["target"], ticket["event_id"]) == ("delivery", batch["target"], event_id)
+        assert ticket["payload"] == any_sidecar.client.get(f"/v1/events/{event_id}").json()
+        assert ticket["node"] == "Report failed deliveries" and "Service Unavailable" in ticket["reason"]
+    any_sidecar.client.post("/v1/delivery/report", json={"items": [{"target": batch["target"], "ok": True}]})
 
 
 def test_batch_over_the_limit_is_refused_whole(sidecar: Sidecar) -> None:

@@ -105,6 +105,7 @@ export function executeContext(setup: ContextSetup) {
 	context.getNode.mockReturnValue(NODE);
 	context.continueOnFail.mockReturnValue(setup.continueOnFail ?? false);
 	context.getExecutionId.mockReturnValue('exec-42');
+	context.getWorkflow.mockReturnValue({ id: 'wf-1', name: 'POS sale', active: true });
 	context.getInputSourceData.mockReturnValue({
 		previousNode: setup.previousNode ?? 'Validate sale',
 		previousNodeOutput: 1,

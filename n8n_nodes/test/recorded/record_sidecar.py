@@ -4,7 +4,7 @@ Runs the real sidecar app in-process on a fresh SQLite store with the shipped lo
 sends the requests the node sends, and writes each request with the sidecar's answer to
 `<name>.json` next to this file. Run it again when the sidecar's API changes:
 
-    /tmp/bfvenv/bin/python n8n_nodes/test/recorded/record_sidecar.py     (from the repository root)
+    .venv/bin/python n8n_nodes/test/recorded/record_sidecar.py     (from the repository root)
 """
 
 from __future__ import annotations
@@ -124,9 +124,10 @@ def record_identity(client: TestClient) -> None:
 
 def record_delivery(client: TestClient) -> None:
     failing = {"target": "hubspot:2", "ok": False, "status": 503, "error": "Service Unavailable"}
-    record(client, "delivery-report", "POST", "/v1/delivery/report", {"items": [
-        {"target": "hubspot:1", "ok": True, "status": 200, "event_id": "canonical:cafe-K1-1001"}, *[failing] * 4,
-        {"target": "hubspot:2", "ok": False}]})
+    record(client, "delivery-report", "POST", "/v1/delivery/report", {
+        "workflow": "POS sale", "node": "Belegfluss", "execution_id": "exec-42", "items": [
+            {"target": "hubspot:1", "ok": True, "status": 200, "event_id": "canonical:cafe-K1-1001"}, *[failing] * 4,
+            {"target": "hubspot:2", "ok": False}]})
     record(client, "delivery-check", "POST", "/v1/delivery/check", {"items": [
         {"target": "hubspot:1"}, {"target": "hubspot:2"}, {"target": "hubspot:1"}, {"target": ""}]})
 

@@ -59,9 +59,12 @@ def book_items(database: Database | None, profile: LocationProfile, items: list[
     return [answers[index] for index in range(len(items))]
 
 
-def book_events(database: Database | None, profile: LocationProfile, events: list[Any]) -> list[dict[str, Any]]:
+def book_events(database: Database | None, profile: LocationProfile, events: list[Any], *,
+                payloads: list[dict[str, Any]] | None = None, with_bookings: bool = True) -> list[dict[str, Any]]:
     """Parsed events booked under the profile, one answer per event (indexed by position); with a
-    database all their sets are stored in one transaction."""
+    database their sets are stored once (see `store_booking_sets`). `payloads`: the events' JSON
+    where the caller has it already (spares a dump); `with_bookings` off leaves the booking rows
+    out of the answers (a caller that needs only the outcome)."""
     answers: list[dict[str, Any]] = []
     to_store: list[tuple[dict[str, Any], booking_store.NewSet]] = []
     for index, event in enumerate(events):
@@ -77,11 +80,12 @@ def book_events(database: Database | None, profile: LocationProfile, events: lis
         if database is None:
             answer.update({"bookings": bookings_json(result.bookings), "warnings": warnings})
         else:
+            payload = payloads[index] if payloads is not None else event.model_dump(mode="json")
             to_store.append((answer, booking_store.NewSet(
-                event.id, event.location_id, event.type,
-                booking_store.content_hash(event.model_dump(mode="json")), result.bookings, warnings)))
+                event.id, event.location_id, event.type, booking_store.content_hash(payload), result.bookings,
+                warnings)))
     if database is not None:
-        stored_sets = booking_store.store_booking_sets(database, [new for _, new in to_store])
+        stored_sets = booking_store.store_booking_sets(database, [new for _, new in to_store], with_rows=with_bookings)
         for (answer, new), stored in zip(to_store, stored_sets):
             if stored.outcome == "conflict":
                 answer.update(ok=False, errors=[_error(
@@ -90,8 +94,9 @@ def book_events(database: Database | None, profile: LocationProfile, events: lis
                     f"(a refund or Storno and a new sale), never a second booking of the same id",
                     new.event_id)])
             else:
-                answer.update({"stored": stored.outcome, "bookings": bookings_json(stored.bookings),
-                               "warnings": stored.warnings})
+                answer.update({"stored": stored.outcome, "warnings": stored.warnings})
+                if with_bookings:
+                    answer["bookings"] = bookings_json(stored.bookings)
     return answers
 
 

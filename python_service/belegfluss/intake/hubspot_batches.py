@@ -15,6 +15,7 @@ from typing import Any
 
 from ..crm.hubspot import GOLDEN_ID_PROPERTY, purchase_note
 from ..model.sale import CustomerRef, Sale
+from ..store.database import dumps
 
 HUBSPOT_BATCH_LIMIT = 100
 
@@ -70,12 +71,12 @@ def plan_batches(deliveries: list[Delivery], limit: int = HUBSPOT_BATCH_LIMIT) -
 
 
 def _as_json(target: str, base_url: str, batch: _Batch) -> dict[str, Any]:
+    # The upsert body goes out as the text HubSpot takes: n8n then passes a string instead of
+    # walking 100 contacts in an expression.
     return {
         "target": target,
         "base_url": base_url,
         "event_ids": [d.sale.id for d in batch.deliveries],
-        "contacts": list(batch.contacts.values()),
+        "upsert_body": dumps({"inputs": list(batch.contacts.values())}),
         "notes": [{"golden_id": d.golden_id, **purchase_note(d.sale)} for d in batch.deliveries],
-        "deliveries": [{"event_id": d.sale.id, "target": d.target, "golden_id": d.golden_id,
-                        "sale": d.sale.model_dump(mode="json")} for d in batch.deliveries],
     }

@@ -25,7 +25,7 @@ from ..model.sale import CustomerRef, Sale
 from ..profiles.model import LocationProfile
 from ..profiles.registry import ProfileRegistry
 from ..quarantine.redelivery import RedeliveryPolicy
-from ..quarantine.service import TicketRequest, add_from_requests
+from ..quarantine.service import Parking, TicketRequest, add_from_requests, park_deliveries
 from ..reliability.breaker import BreakerPolicy
 from ..reliability.delivery import check_items
 from ..sources.batch import map_and_check
@@ -48,6 +48,7 @@ class _Sale:
 
     answer: dict[str, Any]
     sale: Sale | None = None
+    payload: dict[str, Any] | None = None  # the sale's canonical JSON
     profile: LocationProfile | None = None
     new: bool = False
 
@@ -90,7 +91,7 @@ def take_in(database: Database, profiles: ProfileRegistry, validation_profile: P
             answer.update(errors=[e.model_dump() for e in result.errors], ticket_id=result.ticket_id)
         entry = _Sale(answer)
         if result.ok and isinstance(result.event, Sale):
-            entry.sale, entry.new = result.event, result.stored == "new"
+            entry.sale, entry.payload, entry.new = result.event, result.payload, result.stored == "new"
             entry.profile = profiles.get(entry.sale.location_id)
         sales.append(entry)
     _book(database, sales, policies, origin)
@@ -108,7 +109,8 @@ def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, orig
             by_profile.setdefault(entry.profile.id, []).append(entry)
     unbookable: list[_Sale] = []
     for group in by_profile.values():
-        answers = book_events(database, group[0].profile, [entry.sale for entry in group])
+        answers = book_events(database, group[0].profile, [entry.sale for entry in group],
+                              payloads=[entry.payload for entry in group], with_bookings=False)
         for entry, booked in zip(group, answers):
             if booked["ok"]:
                 entry.answer["booked"] = booked["stored"]
@@ -128,13 +130,15 @@ def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, 
         return []
     targets = [f"hubspot:{entry.profile.id}" for entry in bound]
     circuits = check_items(database, policies.breaker, [{"target": target} for target in targets])
-    parked, allowed = [], []
+    parked: list[tuple[_Sale, Parking]] = []
+    allowed: list[tuple[_Sale, str]] = []
     for entry, target, circuit in zip(bound, targets, circuits):
         if circuit["allowed"]:
             allowed.append((entry, target))
         else:
             entry.answer["delivery"] = "parked"
-            parked.append((entry, target, f"HubSpot circuit {circuit['state']}: parked without calling"))
+            reason = f"HubSpot circuit {circuit['state']}: parked without calling"
+            parked.append((entry, Parking(entry.sale.id, target, reason, origin)))
     deliveries: list[Delivery] = []
     unresolved: list[_Sale] = []
     by_profile: dict[str, list[tuple[_Sale, str]]] = {}
@@ -150,27 +154,18 @@ def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, 
                 continue
             entry.answer.update(delivery="planned", golden_id=resolved["golden_id"], decision=resolved["decision"])
             deliveries.append(Delivery(entry.sale, target, profile.crm.base_url, resolved["golden_id"]))
-    _park(database, policies, origin, parked)
+    if parked:
+        tickets = park_deliveries(database, [parking for _, parking in parked], policies.redelivery)
+        for entry, parking in parked:
+            entry.answer["ticket_id"] = tickets.get(parking.event_id)
     _quarantine(database, policies, origin, unresolved, stage="identity",
                 reason="Customer reference could not be resolved", errors_key="customer_errors")
     return deliveries
 
 
-def _park(database: Database, policies: IntakePolicies, origin: TicketOrigin,
-          parked: list[tuple[_Sale, str, str]]) -> None:
-    """Delivery tickets, the same the template's Park node writes: the Redelivery template sends them."""
-    requests = [TicketRequest(stage="delivery", source=entry.sale.source or "pos", payload=entry.sale.model_dump(mode="json"),
-                              reason=reason, event_id=entry.sale.id, target=target, workflow=origin.workflow,
-                              node=origin.node, execution_id=origin.execution_id)
-                for entry, target, reason in parked]
-    if requests:
-        for (entry, _target, _reason), ticket in zip(parked, add_from_requests(database, requests, policies.redelivery)):
-            entry.answer["ticket_id"] = ticket["ticket_id"]
-
-
 def _quarantine(database: Database, policies: IntakePolicies, origin: TicketOrigin, failed: list[_Sale], *,
                 stage: str, reason: str, errors_key: str = "errors") -> None:
-    requests = [TicketRequest(stage=stage, source=entry.sale.source or "pos", payload=entry.sale.model_dump(mode="json"),
+    requests = [TicketRequest(stage=stage, source=entry.sale.source or "pos", payload=entry.payload,
                               errors=entry.answer.get(errors_key, []), reason=reason, event_id=entry.sale.id,
                               workflow=origin.workflow, node=origin.node, execution_id=origin.execution_id)
                 for entry in failed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from ..sources import map_payload
 from ..sources.errors import MappingError
+from ..store import events as event_store
 from ..store import quarantine as quarantine_store
 from ..store.database import Database
 from ..validation.pipeline import ProfileLookup, validate_events
@@ -60,6 +62,29 @@ def add_from_requests(database: Database, requests: list[TicketRequest],
     created = quarantine_store.add_tickets(database, new_tickets)
     return [{"index": i, "ok": True, "ticket_id": ticket_id, "created": was_created}
             for i, (ticket_id, was_created) in enumerate(created)]
+
+
+@dataclass(frozen=True)
+class Parking:
+    """A stored sale whose delivery to `target` failed or was not tried: why, and who parked it."""
+
+    event_id: str
+    target: str
+    reason: str
+    origin: quarantine_store.TicketOrigin = quarantine_store.TicketOrigin()
+
+
+def park_deliveries(database: Database, parkings: list[Parking], redelivery: RedeliveryPolicy) -> dict[str, str]:
+    """Delivery tickets holding each stored sale as payload (what the Redelivery template replays);
+    answers the ticket id per event id. Events not in the store get no ticket."""
+    payloads = event_store.load_payloads(database, [parking.event_id for parking in parkings])
+    known = [parking for parking in parkings if parking.event_id in payloads]
+    requests = [TicketRequest(stage="delivery", source=str(payloads[p.event_id].get("source") or "pos"),
+                              payload=payloads[p.event_id], reason=p.reason, event_id=p.event_id, target=p.target,
+                              workflow=p.origin.workflow, node=p.origin.node, execution_id=p.origin.execution_id)
+                for p in known]
+    tickets = add_from_requests(database, requests, redelivery) if requests else []
+    return {parking.event_id: ticket["ticket_id"] for parking, ticket in zip(known, tickets)}
 
 
 def resolve(database: Database, requests: list[ResolveRequest]) -> list[dict[str, Any]]:

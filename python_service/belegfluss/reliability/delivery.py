@@ -11,9 +11,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from ..model.errors import schema_errors
+from ..quarantine.redelivery import RedeliveryPolicy
+from ..quarantine.service import Parking, park_deliveries
 from ..store import breakers as breaker_store
 from ..store import deliveries as delivery_store
 from ..store.database import Database
+from ..store.quarantine import TicketOrigin
 from .breaker import Breaker, BreakerPolicy, Outcome, check, report, retry_at, trips
 
 Item = TypeVar("Item", bound="TargetItem")
@@ -36,6 +39,7 @@ class ReportItem(TargetItem):
     event_id: str | None = Field(None, description="The event delivered; successes are recorded per event and target")
     event_ids: list[str] = Field(default_factory=list, max_length=1000,
                                  description="The events one call delivered (a CRM batch): one outcome for the call")
+    park: bool = Field(False, description="A failure: park its events (stored sales) as delivery tickets for redelivery")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -84,9 +88,11 @@ def check_items(database: Database, policy: BreakerPolicy, items: list[Any],
     return _apply_per_target(database, items, CheckItem, step)
 
 
-def report_items(database: Database, policy: BreakerPolicy, items: list[Any],
-                 now: datetime | None = None) -> list[dict[str, Any]]:
-    """Per item: the breaker's state after this outcome, and whether the outcome counted against the target."""
+def report_items(database: Database, policy: BreakerPolicy, items: list[Any], now: datetime | None = None, *,
+                 redelivery: RedeliveryPolicy | None = None,
+                 origin: TicketOrigin = TicketOrigin()) -> list[dict[str, Any]]:
+    """Per item: the breaker's state after this outcome, and whether the outcome counted against the
+    target. A failure with `park` parks its events for redelivery (answering their `ticket_ids`)."""
     moment = now or datetime.now(UTC)
 
     def step(breaker: Breaker, item: ReportItem) -> tuple[dict[str, Any], Breaker]:
@@ -96,12 +102,24 @@ def report_items(database: Database, policy: BreakerPolicy, items: list[Any],
                 "retry_at": _iso(retry_at(after))}, after
 
     answers = _apply_per_target(database, items, ReportItem, step)
-    delivered = []
+    delivered: list[tuple[str, str]] = []
+    parked: list[tuple[dict[str, Any], list[Parking]]] = []
     for answer, raw in zip(answers, items):
-        if answer["ok"] and raw.get("ok"):  # a valid item is a dict
-            event_ids = [raw["event_id"]] if raw.get("event_id") else []
-            delivered.extend((str(event_id), answer["target"]) for event_id in event_ids + list(raw.get("event_ids") or []))
+        if not answer["ok"]:
+            continue
+        item = ReportItem.model_validate(raw)
+        event_ids = ([item.event_id] if item.event_id else []) + item.event_ids
+        if item.ok:
+            delivered.extend((event_id, item.target) for event_id in event_ids)
+        elif item.park:
+            reason = f"Delivery to {item.target} failed: {item.error or f'HTTP {item.status or 0}'}"
+            parked.append((answer, [Parking(event_id, item.target, reason, origin) for event_id in event_ids]))
     delivery_store.record_deliveries(database, delivered, moment)
+    if parked:
+        tickets = park_deliveries(database, [p for _, parkings in parked for p in parkings],
+                                  redelivery or RedeliveryPolicy())
+        for answer, parkings in parked:
+            answer["ticket_ids"] = [tickets.get(p.event_id) for p in parkings]
     return answers
 
 

@@ -192,21 +192,22 @@ class NewSet:
 SETS_PER_TRANSACTION = 100  # a commit per 100 events, not per event; a crash loses at most the open chunk
 
 
-def store_booking_sets(database: Database, sets: Sequence[NewSet]) -> list[StoredSet]:
+def store_booking_sets(database: Database, sets: Sequence[NewSet], *, with_rows: bool = True) -> list[StoredSet]:
     """Store each event's bookings unless its id is booked already, and answer per set what is
-    stored. Sets are written in chunks, each chunk one transaction: every event is booked fully or
-    not at all, and a retry after a crash completes the rest."""
+    stored (with the stored rows of a duplicate unless `with_rows` is off). Sets are written in
+    chunks, each chunk one transaction: every event is booked fully or not at all, and a retry
+    after a crash completes the rest."""
     distinct = {new.event_id: new for new in sets}  # one event id twice in a batch is booked once
     # Sorted ids take row locks in one order, so two replicas booking overlapping batches wait for
     # each other instead of deadlocking.
     ordered = sorted(distinct.values(), key=lambda entry: entry.event_id)
     answers: dict[str, StoredSet] = {}
     for start in range(0, len(ordered), SETS_PER_TRANSACTION):
-        answers.update(_store_chunk(database, ordered[start:start + SETS_PER_TRANSACTION]))
+        answers.update(_store_chunk(database, ordered[start:start + SETS_PER_TRANSACTION], with_rows))
     return [answers[new.event_id] for new in sets]
 
 
-def _store_chunk(database: Database, chunk: list[NewSet]) -> dict[str, StoredSet]:
+def _store_chunk(database: Database, chunk: list[NewSet], with_rows: bool) -> dict[str, StoredSet]:
     now = datetime.now(timezone.utc)
     with database.transaction() as connection:
         # executemany with RETURNING: SQLAlchemy batches the rows into few statements, compiled once.
@@ -220,20 +221,29 @@ def _store_chunk(database: Database, chunk: list[NewSet]) -> dict[str, StoredSet
                 for seq, booking in enumerate(new.bookings)]
         if rows:
             connection.execute(bookings.insert(), rows)
-        return {new.event_id: StoredSet("new", new.bookings, new.warnings) if new.event_id in inserted
-                else _stored_set(connection, new) for new in chunk}
+        answers = {new.event_id: StoredSet("new", new.bookings, new.warnings) for new in chunk
+                   if new.event_id in inserted}
+        booked_before = [new for new in chunk if new.event_id not in inserted]
+        if booked_before:
+            answers.update(_stored_sets(connection, booked_before, with_rows))
+        return answers
 
 
-def _stored_set(connection: Any, new: NewSet) -> StoredSet:
-    stored_hash, stored_warnings = connection.execute(
-        select(booking_sets.c.content_hash, booking_sets.c.warnings).where(booking_sets.c.event_id == new.event_id)
-    ).one()
-    if stored_hash != new.event_hash:
-        return StoredSet("conflict", [], [])
-    rows = connection.execute(
-        select(*_BOOKING_COLUMNS).where(bookings.c.event_id == new.event_id).order_by(bookings.c.seq)
-    ).all()
-    return StoredSet("duplicate", [_booking(row) for row in rows], loads(stored_warnings))
+def _stored_sets(connection: Any, sets: list[NewSet], with_rows: bool) -> dict[str, StoredSet]:
+    """What is stored for events booked before: a duplicate (same content) or a conflict."""
+    ids = [new.event_id for new in sets]
+    stored = {event_id: (content_hash, warnings) for event_id, content_hash, warnings in connection.execute(
+        select(booking_sets.c.event_id, booking_sets.c.content_hash, booking_sets.c.warnings)
+        .where(booking_sets.c.event_id.in_(ids)))}
+    duplicates = [new.event_id for new in sets if stored[new.event_id][0] == new.event_hash]
+    rows_by_event: dict[str, list[Booking]] = {event_id: [] for event_id in duplicates}
+    if with_rows and duplicates:
+        for row in connection.execute(select(bookings.c.event_id, *_BOOKING_COLUMNS)
+                                      .where(bookings.c.event_id.in_(duplicates))
+                                      .order_by(bookings.c.event_id, bookings.c.seq)):
+            rows_by_event[row[0]].append(_booking(row[1:]))
+    return {new.event_id: StoredSet("duplicate", rows_by_event[new.event_id], loads(stored[new.event_id][1]))
+            if new.event_id in rows_by_event else StoredSet("conflict", [], []) for new in sets}
 
 
 @dataclass(frozen=True)

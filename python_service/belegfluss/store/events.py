@@ -162,6 +162,17 @@ def load_events(database: Database, event_ids: Iterable[str]) -> dict[str, Store
             select(*columns).where(events.c.event_id.in_(ids)))}
 
 
+def load_payloads(database: Database, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored canonical JSON of each known event id."""
+    ids = list(set(event_ids))
+    found: dict[str, dict[str, Any]] = {}
+    with database.connect() as connection:
+        for start in range(0, len(ids), 1000):
+            found.update({event_id: loads(payload) for event_id, payload in connection.execute(
+                select(events.c.event_id, events.c.payload).where(events.c.event_id.in_(ids[start:start + 1000])))})
+    return found
+
+
 def reversed_cents(database: Database, original_ids: Iterable[str]) -> dict[str, int]:
     """Per original sale: the amount already refunded or voided."""
     ids = list(set(original_ids))

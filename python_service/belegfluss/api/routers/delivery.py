@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ...reliability import delivery
+from ...store.quarantine import TicketOrigin
 from ..batch import body_doc, read_envelope, results
 from ..deps import DatabaseDep
 
@@ -22,6 +23,9 @@ class CheckRequest(BaseModel):
 
 class ReportRequest(BaseModel):
     items: list[Any] = Field(description='[{"target": "hubspot:123", "ok": false, "status": 503, "error": "..."}, ...]')
+    workflow: str | None = Field(None, description="For tickets of parked events: the n8n workflow")
+    node: str | None = Field(None, description="For tickets of parked events: the n8n node")
+    execution_id: str | None = Field(None, description="For tickets of parked events: the n8n execution")
 
 
 
@@ -37,8 +41,10 @@ async def check(request: Request, database: DatabaseDep) -> dict[str, Any]:
              openapi_extra=body_doc(ReportRequest))
 async def report(request: Request, database: DatabaseDep) -> dict[str, Any]:
     body = await read_envelope(request, ReportRequest)
-    policy = request.app.state.settings.breaker
-    return results(await run_in_threadpool(delivery.report_items, database, policy, body.items))
+    settings = request.app.state.settings
+    origin = TicketOrigin(body.workflow, body.node, body.execution_id)
+    return results(await run_in_threadpool(lambda: delivery.report_items(
+        database, settings.breaker, body.items, redelivery=settings.redelivery, origin=origin)))
 
 
 @router.get("/breakers", summary="The circuit breakers of all delivery targets")

@@ -32,11 +32,14 @@ function eventIdsOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
 }
 
 function outcomeOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const outcome = readOutcome.call(this, itemIndex);
+	const park = outcome.ok !== true && this.getNodeParameter('park', itemIndex, false) === true;
 	return {
 		target: readTarget.call(this, itemIndex),
-		...readOutcome.call(this, itemIndex),
+		...outcome,
 		// A success is recorded per event and target, for the check that finds undelivered sales.
 		...eventIdsOf.call(this, itemIndex),
+		...(park ? { park: true } : {}),
 	};
 }
 
@@ -46,6 +49,12 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const outcomes = await callSidecarInBatches.call(this, {
 		path: '/v1/delivery/report',
 		items: items.map((_item, itemIndex) => outcomeOf.call(this, itemIndex)),
+		// Tickets of parked events name the workflow, node and execution that parked them.
+		fields: {
+			workflow: this.getWorkflow().name,
+			node: this.getNode().name,
+			execution_id: this.getExecutionId() || undefined,
+		},
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});
@@ -71,6 +80,15 @@ export const reportOutcomeDescription: INodeProperties[] = [
 		description:
 			'The Belegfluss event the item delivered, so Belegfluss knows it arrived at the target; or a list of events one call delivered (e.g. the event_ids of a CRM batch from Take In POS Sales), reported as one outcome. The default reads it from an item that went through Validate or Book; after a CRM node, read it from the item Check Circuit passed on, via $("Check circuit").item.',
 		displayOptions: { show },
+	},
+	{
+		displayName: 'Park for Redelivery',
+		name: 'park',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether Belegfluss parks the failed item's events (stored sales) as delivery tickets, which the Redelivery template sends when the target is back. The tickets hold the stored sales; their IDs come back in belegfluss.delivery.ticket_ids.",
+		displayOptions: { show: { ...show, succeeded: [false] } },
 	},
 	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
 ];
