@@ -4,7 +4,9 @@
    baseline of only normalising the same records (the floor any dedup pays).
 2. Incremental resolution of 10,000 new records against an identity graph of 1,000,000 golden
    customers in PostgreSQL (goal: >= 2,000 records/s), in batches as the n8n node sends them, and
-   one record at a time for the per-record latency (p50 / p99).
+   one record at a time for the per-record latency (p50 / p99). The batches are resolved by
+   `--workers` processes at once (default 2), as the two sidecar replicas of the production stack
+   (`docker-compose.yml`) resolve what n8n's workers send them; `--workers 1` measures one replica.
 
 Run: `python -m tests.benchmarks.bench_dedup_speed [--golden 1000000] [--keep] [--reuse]`. The graph is
 bulk loaded (COPY) into a schema of its own, `bf_bench_identity`; `--keep` leaves it (and the unseen
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import time
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import delete, select, text
 
@@ -137,31 +141,65 @@ def forget_resolved_since(database: Database, loaded_at: datetime) -> None:
         connection.execute(delete(golden_customers).where(golden_customers.c.created_at > loaded_at))
 
 
-def resolve_speed(database: Database, duplicates: list[Customer], newcomers: list[Customer],
-                  records: int, batch_size: int) -> list[tuple[object, ...]]:
-    incoming = duplicates[:records * 3 // 10] + newcomers[:records - records * 3 // 10]
-    single, batched = incoming[:500], incoming[500:records]
-    latencies = []
-    for customer in single:
-        started = time.perf_counter()
-        graph.resolve(database, [customer], DEFAULT_SETTINGS)
-        latencies.append(time.perf_counter() - started)
-    batch_times = []
+def _resolve_batches(url: str, batches: list[list[dict]], ready: Any, start: Any, results: Any) -> None:
+    """One sidecar replica: resolve its share of the batches once `start` is set; report decisions,
+    seconds per record of each batch and this process's CPU seconds."""
+    database = Database(url)
+    customers = [[Customer.model_validate(r) for r in batch] for batch in batches]
+    graph.resolve(database, [], DEFAULT_SETTINGS)  # connect before the clock starts
+    ready.put(True)
+    start.wait()
+    cpu_started = time.process_time()
     decisions: dict[str, int] = {}
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for start in range(0, len(batched), batch_size):
-        chunk = batched[start:start + batch_size]
+    batch_times = []
+    for chunk in customers:
         began = time.perf_counter()
         for answer in graph.resolve(database, chunk, DEFAULT_SETTINGS):
             decisions[answer.decision] = decisions.get(answer.decision, 0) + 1
         batch_times.append((time.perf_counter() - began) / len(chunk))
+    results.put((decisions, batch_times, time.process_time() - cpu_started))
+    database.dispose()
+
+
+def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[dict],
+                  records: int, batch_size: int, workers: int) -> list[tuple[object, ...]]:
+    incoming = duplicates[:records * 3 // 10] + newcomers[:records - records * 3 // 10]
+    single, batched = incoming[:500], incoming[500:records]
+    latencies = []
+    for customer in (Customer.model_validate(r) for r in single):
+        started = time.perf_counter()
+        graph.resolve(database, [customer], DEFAULT_SETTINGS)
+        latencies.append(time.perf_counter() - started)
+    batches = [batched[start:start + batch_size] for start in range(0, len(batched), batch_size)]
+    # Each worker is a process with its own connection, as each sidecar replica is; the batches are
+    # dealt out in turn, as n8n's workers send them.
+    context = multiprocessing.get_context("spawn")
+    ready, start, results = context.Queue(), context.Event(), context.Queue()
+    url = f"{POSTGRES_URL}?schema={SCHEMA}"
+    processes = [context.Process(target=_resolve_batches, args=(url, batches[w::workers], ready, start, results))
+                 for w in range(workers)]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get()
+    started = time.perf_counter()
+    start.set()
+    reports = [results.get() for _ in processes]
     seconds = time.perf_counter() - started
-    # The machine is shared: this process's CPU time per record is steadier than the wall clock.
-    cpu_per_record = (time.process_time() - cpu_started) / len(batched)
+    for process in processes:
+        process.join()
+    decisions: dict[str, int] = {}
+    for report in reports:
+        for decision, count in report[0].items():
+            decisions[decision] = decisions.get(decision, 0) + count
+    batch_times = [t for report in reports for t in report[1]]
+    # The machine is shared: the workers' CPU time per record is steadier than the wall clock.
+    cpu_per_record = sum(report[2] for report in reports) / len(batched)
     quantiles = statistics.quantiles(latencies, n=100)
     per_record = statistics.quantiles(batch_times, n=100) if len(batch_times) > 1 else batch_times * 99
+    replicas = "1 worker" if workers == 1 else f"{workers} workers (one per sidecar replica)"
     return [
-        (f"resolve {len(batched):,} records, batches of {batch_size}", round(seconds, 1),
+        (f"resolve {len(batched):,} records, batches of {batch_size}, {replicas}", round(seconds, 1),
          f"{len(batched) / seconds:,.0f}/s", ", ".join(f"{k} {v:,}" for k, v in sorted(decisions.items())),
          (f"per record in batch: p50 {statistics.median(batch_times) * 1000:.2f} ms, "
           f"p99 {per_record[98] * 1000:.2f} ms, client CPU {cpu_per_record * 1000:.2f} ms")),
@@ -177,6 +215,8 @@ def main() -> None:
     parser.add_argument("--golden", type=int, default=1_000_000)
     parser.add_argument("--resolve", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Concurrent resolvers: the production stack (docker-compose.yml) runs two sidecar replicas")
     parser.add_argument("--keep", action="store_true", help="Keep the loaded graph schema")
     parser.add_argument("--reuse", action="store_true", help="Measure against a graph kept by an earlier --keep")
     parser.add_argument("--skip-batch", action="store_true")
@@ -199,6 +239,7 @@ def resolve_rows(args: argparse.Namespace) -> list[tuple[object, ...]]:
             raise SystemExit(f"the kept graph has {saved['golden']:,} golden customers, not {args.golden:,}")
         duplicates, newcomers = saved["duplicates"], saved["newcomers"]
         loaded_at = datetime.fromisoformat(saved["loaded_at"])
+        database.migrate()  # a graph kept by an older version gets this version's schema steps
         forget_resolved_since(database, loaded_at)  # an interrupted earlier run may have left some
     else:
         database.drop_schema()
@@ -211,8 +252,8 @@ def resolve_rows(args: argparse.Namespace) -> list[tuple[object, ...]]:
                 json.dump({"golden": args.golden, "loaded_at": loaded_at.isoformat(),
                            "duplicates": duplicates[:wanted], "newcomers": newcomers[:wanted]}, kept, default=str)
     try:
-        return resolve_speed(database, [Customer.model_validate(r) for r in duplicates[:args.resolve]],
-                              [Customer.model_validate(r) for r in newcomers[:args.resolve]], args.resolve, args.batch_size)
+        return resolve_speed(database, duplicates[:args.resolve], newcomers[:args.resolve], args.resolve,
+                             args.batch_size, args.workers)
     finally:
         if args.keep or args.reuse:
             forget_resolved_since(database, loaded_at)

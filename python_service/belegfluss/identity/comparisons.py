@@ -84,7 +84,8 @@ class FeatureColumns:
         for field, values in sets.items():
             count[field] = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
             width = min(int(count[field].max(initial=1)), _SET_COLUMNS) or 1
-            padded = [(list(v) + [""] * width)[:width] if len(v) <= width else [""] * width for v in values]
+            blank = ("",) * width
+            padded = [(*v, *blank)[:width] if len(v) <= width else blank for v in values]
             matrix[field] = np.array(padded, dtype=str).reshape(len(values), width)
         return cls(text, matrix, count, sets, np.arange(len(rows)))
 

@@ -14,6 +14,7 @@ back to life on unmerge.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ import numpy as np
 from sqlalchemy import (
     ARRAY,
     Connection,
+    Integer,
     String,
     Table,
     any_,
@@ -136,9 +138,11 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
                     first_in_batch[link] = index
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
-        verdicts = _score_against_graph(connection, database, [features[i] for i in fresh], settings)
-        outcome = _decide_in_order(fresh, features, verdicts, settings)
-        _write(connection, database, customers, features, links, outcome, answers, now, settings)
+        keys_of = {index: blocking_keys(features[index]) for index in fresh}
+        verdicts = _score_against_graph(connection, database, [features[i] for i in fresh],
+                                        [keys_of[i] for i in fresh], settings)
+        outcome = _decide_in_order(fresh, features, [keys_of[i] for i in fresh], verdicts, settings)
+        _write(connection, database, customers, features, keys_of, links, outcome, answers, now, settings)
         for index, answer in enumerate(answers):
             if answer is not None and not answer.record_id:  # the same record twice in one batch
                 earlier = next(first_in_batch[link] for link in links[index] if link in first_in_batch)
@@ -196,74 +200,137 @@ def _replay(index: int, row: Any) -> Resolution:
 _STRONG_KEYS = ("e:", "p:", "c:", "l:")  # e-mail, phone, card token, loyalty id
 
 
-def _key_hits(
-    connection: Connection, database: Database, keys: list[str], per_key: int
-) -> dict[str, list[tuple[str, str]]]:
-    """(record id, golden id) per blocking key, at most `per_key` of them: a key shared by
+def _key_strength(key: str) -> int:
+    """A shared e-mail, phone, card or loyalty id counts more than a shared phonetic name or date."""
+    return 3 if key.startswith(_STRONG_KEYS) else 1
+
+
+def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
+    """Record ids per blocking key, at most `per_key` of them (the smallest ids): a key shared by
     thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
-    hits: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    if database.is_postgres:
-        # The planner's row estimate for the whole key list trips JIT compilation, which costs more
-        # than this index walk takes.
-        connection.exec_driver_sql("SET LOCAL jit = off")
+    hits: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(connection, keys):
-        if database.is_postgres:
-            # LATERAL … LIMIT stops reading a big key's index range early; a window function would not.
-            wanted = func.unnest(literal(chunk, ARRAY(String))).table_valued("key").render_derived(name="wanted")
-            limited = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key)
-                       .limit(per_key).lateral("limited"))
-            query = (select(wanted.c.key, limited.c.record_id, source_records.c.golden_id)
-                     .select_from(wanted.join(limited, true()))
-                     .join(source_records, source_records.c.record_id == limited.c.record_id))
-        else:
-            ranked = (
-                select(keys_table.c.key, keys_table.c.record_id,
-                       func.row_number().over(partition_by=keys_table.c.key,
-                                              order_by=keys_table.c.record_id).label("rank"))
-                .where(keys_table.c.key.in_(chunk)).subquery()
-            )
-            query = (select(ranked.c.key, ranked.c.record_id, source_records.c.golden_id)
-                     .join(source_records, source_records.c.record_id == ranked.c.record_id)
-                     .where(ranked.c.rank <= per_key))
-        for key, record_id, golden_id in connection.execute(query).all():
-            hits[key].append((record_id, golden_id))
+        ranked = (
+            select(keys_table.c.key, keys_table.c.record_id,
+                   func.row_number().over(partition_by=keys_table.c.key,
+                                          order_by=keys_table.c.record_id).label("rank"))
+            .where(keys_table.c.key.in_(chunk)).subquery()
+        )
+        for key, record_id in connection.execute(select(ranked.c.key, ranked.c.record_id)
+                                                  .where(ranked.c.rank <= per_key)).all():
+            hits[key].append(record_id)
     return hits
 
 
-def _stored_features(connection: Connection, database: Database, record_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored features (JSON) of records, by record id."""
-    features: dict[str, dict[str, Any]] = {}
+def _stored_candidates(connection: Connection, record_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Golden id and stored features (JSON) of records, by record id."""
+    stored: dict[str, tuple[str, dict[str, Any]]] = {}
     for chunk in _chunks(connection, record_ids):
-        rows = connection.execute(select(source_records.c.record_id, source_records.c.features)
-                                  .where(_one_of(connection, source_records.c.record_id, chunk))).all()
-        for record_id, data in rows:
-            features[record_id] = loads(data)
-    return features
+        rows = connection.execute(
+            select(source_records.c.record_id, source_records.c.golden_id, source_records.c.features)
+            .where(_one_of(connection, source_records.c.record_id, chunk))).all()
+        for record_id, golden_id, data in rows:
+            stored[record_id] = (golden_id, loads(data))
+    return stored
+
+
+def _closest_records(keys: set[str], hits: dict[str, list[str]], limit: int) -> list[str]:
+    """The records sharing the most blocking keys with an incoming record (a shared e-mail, phone,
+    card or loyalty id counts more than a shared phonetic name or date), at most `limit`. Among
+    equals, a record sharing a rarer key comes first (the same full name in a town says more than
+    the same first name there), then the smaller record id, so one graph always gives one answer."""
+    rank: dict[str, list[Any]] = {}  # record id → [-weight, size of its rarest shared key, record id]
+    for key in keys:
+        found = hits.get(key)
+        if not found:
+            continue
+        strength, size = _key_strength(key), len(found)
+        for record_id in found:
+            entry = rank.get(record_id)
+            if entry is None:
+                rank[record_id] = [-strength, size, record_id]
+            else:
+                entry[0] -= strength
+                entry[1] = min(entry[1], size)
+    return [entry[2] for entry in heapq.nsmallest(limit, rank.values())]
+
+
+def _candidates(
+    connection: Connection, database: Database, item_keys: list[set[str]], per_key: int, limit: int
+) -> tuple[list[list[str]], dict[str, tuple[str, dict[str, Any]]]]:
+    """Per incoming record its closest records (see `_closest_records`; at most `per_key` hits per
+    key, at most `limit` records per incoming record), and the golden id and stored features of each."""
+    if database.is_postgres:
+        return _candidates_in_one_query(connection, item_keys, per_key, limit)
+    hits = _key_hits(connection, sorted({k for keys in item_keys for k in keys}), per_key)
+    closest = [_closest_records(keys, hits, limit) for keys in item_keys]
+    return closest, _stored_candidates(connection, sorted({r for records in closest for r in records}))
+
+
+def _candidates_in_one_query(
+    connection: Connection, item_keys: list[set[str]], per_key: int, limit: int
+) -> tuple[list[list[str]], dict[str, tuple[str, dict[str, Any]]]]:
+    """`_candidates` on PostgreSQL: the key hits are counted and ranked where they are, so only the
+    chosen records (`limit` of the hundred or more hits of a record in a large graph) come to Python,
+    with their features, in one round trip. The ranking is `_closest_records`', in SQL."""
+    # The planner's row estimate for the whole key list trips JIT compilation, which costs more
+    # than this index walk takes.
+    connection.exec_driver_sql("SET LOCAL jit = off")
+    # The window sorts of a 500-record batch (some 40,000 hits) then stay in memory.
+    connection.exec_driver_sql("SET LOCAL work_mem = '32MB'")
+    wanted_rows = [(item, key, _key_strength(key)) for item, keys in enumerate(item_keys) for key in keys]
+    if not wanted_rows:
+        return [[] for _ in item_keys], {}
+    wanted = func.unnest(literal([row[0] for row in wanted_rows], ARRAY(Integer)),
+                         literal([row[1] for row in wanted_rows], ARRAY(String)),
+                         literal([row[2] for row in wanted_rows], ARRAY(Integer))
+                         ).table_valued("item", "key", "strength").render_derived(name="wanted")
+    limited = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key).correlate(wanted)
+               .order_by(keys_table.c.record_id).limit(per_key).subquery("limited"))
+    # The key's hit count beside each hit, counted inside the LATERAL: no sort of all hits by key.
+    block = select(limited.c.record_id, func.count().over().label("size")).lateral("block")
+    hit = (select(wanted.c.item, wanted.c.strength, block.c.record_id, block.c.size)
+           .select_from(wanted.join(block, true())).subquery("hit"))
+    per_record = (select(hit.c.item, hit.c.record_id, func.sum(hit.c.strength).label("weight"),
+                         func.min(hit.c.size).label("rarest"))
+                  .group_by(hit.c.item, hit.c.record_id).subquery("per_record"))
+    ranked = select(per_record.c.item, per_record.c.record_id, func.row_number().over(
+        partition_by=per_record.c.item,
+        order_by=[per_record.c.weight.desc(), per_record.c.rarest, per_record.c.record_id.collate("C")]).label("rank")
+    ).subquery("ranked")
+    chosen = select(ranked).where(ranked.c.rank <= limit).subquery("chosen")
+    # One index lookup per chosen record: the planner expects several times more rows than the
+    # window leaves and would rather hash the whole records table; LIMIT keeps it from flattening
+    # the LATERAL subquery into such a join.
+    record = (select(source_records.c.golden_id, source_records.c.features)
+              .where(source_records.c.record_id == chosen.c.record_id).limit(1).lateral("record"))
+    rows = connection.execute(
+        select(chosen.c.item, chosen.c.rank, chosen.c.record_id, record.c.golden_id, record.c.features)
+        .select_from(chosen.join(record, true()))).all()
+    rows.sort(key=lambda row: (row.item, row.rank))
+    closest: list[list[str]] = [[] for _ in item_keys]
+    stored: dict[str, tuple[str, dict[str, Any]]] = {}
+    for item, _rank, record_id, golden_id, features in rows:
+        closest[item].append(record_id)
+        if record_id not in stored:
+            stored[record_id] = (golden_id, loads(features))
+    return closest, stored
 
 
 def _score_against_graph(
-    connection: Connection, database: Database, incoming: list[CustomerFeatures], settings: MatchSettings
+    connection: Connection, database: Database, incoming: list[CustomerFeatures], item_keys: list[set[str]],
+    settings: MatchSettings,
 ) -> list[dict[str, _Verdict]]:
     """Per incoming record: the verdict against each candidate golden customer (its best record).
 
-    Candidates are the golden customers sharing the most blocking keys with the record (a shared
-    e-mail, phone or card counts more than a shared phonetic name), at most `max_candidates`.
+    Candidates are the `max_candidates` records sharing the most blocking keys with the record
+    (each key read up to `max_block_size` records), grouped by their golden customer. Ranking records
+    rather than golden customers needs no golden id for each of the many key hits of a record in a
+    large graph, only for the few that are scored.
     """
-    item_keys = [blocking_keys(f) for f in incoming]
-    hits = _key_hits(connection, database, sorted({k for keys in item_keys for k in keys}), settings.max_candidates)
-    chosen: list[list[tuple[str, str]]] = []
-    for keys in item_keys:
-        weight: dict[str, int] = defaultdict(int)
-        records: dict[str, str] = {}
-        for key in keys:
-            strength = 3 if key.startswith(_STRONG_KEYS) else 1
-            for record_id, golden_id in hits.get(key, ()):
-                weight[golden_id] += strength
-                records[record_id] = golden_id
-        kept = set(sorted(weight, key=lambda g: -weight[g])[:settings.max_candidates])
-        chosen.append([(r, g) for r, g in records.items() if g in kept])
-    candidate_ids = sorted({r for item in chosen for r, _ in item})
-    stored = _stored_features(connection, database, candidate_ids)
+    nearest, stored = _candidates(connection, database, item_keys, settings.max_block_size, settings.max_candidates)
+    candidate_ids = sorted(stored)
+    chosen = [[(record_id, stored[record_id][0]) for record_id in records] for records in nearest]
     pairs = [(item, record_id, golden_id) for item, candidates in enumerate(chosen)
              for record_id, golden_id in candidates]
     verdicts: list[dict[str, _Verdict]] = [{} for _ in incoming]
@@ -272,7 +339,7 @@ def _score_against_graph(
     row_of = {record_id: row for row, record_id in enumerate(candidate_ids)}
     scores, decisions = judge_columns(
         FeatureColumns.of(incoming).take(np.fromiter((i for i, _, _ in pairs), dtype=np.int64, count=len(pairs))),
-        FeatureColumns.of_json([stored[r] for r in candidate_ids]).take(
+        FeatureColumns.of_json([stored[r][1] for r in candidate_ids]).take(
             np.fromiter((row_of[r] for _, r, _ in pairs), dtype=np.int64, count=len(pairs))),
         settings)
     rank = list(zip(decisions.tolist(), scores.total.tolist()))  # (decision, score): the larger, the stronger
@@ -293,7 +360,7 @@ def _score_against_graph(
         if decisions[k] == NEW and closest[item] != k:
             continue  # only the closest of the candidates that are not the same person is explained
         verdict = _Verdict(golden_id, int(decisions[k]), float(scores.total[k]), pairs[k][1],
-                           explain(scores, k, incoming[item], CustomerFeatures.from_json(stored[pairs[k][1]]),
+                           explain(scores, k, incoming[item], CustomerFeatures.from_json(stored[pairs[k][1]][1]),
                                    settings))
         # A golden customer one of whose records conflicts with the new record is never merged automatically.
         if (item, golden_id) in conflicts and verdict.decision == MATCH:
@@ -356,11 +423,11 @@ class _Outcome:
 
 
 def _decide_in_order(
-    fresh: list[int], features: list[CustomerFeatures], verdicts: list[dict[str, _Verdict]], settings: MatchSettings
+    fresh: list[int], features: list[CustomerFeatures], keys_of: list[set[str]], verdicts: list[dict[str, _Verdict]],
+    settings: MatchSettings,
 ) -> list[_Outcome]:
     """Decide each new record; records earlier in the same batch count as candidates too."""
     outcomes: list[_Outcome] = []
-    keys_of = [blocking_keys(features[index]) for index in fresh]
     in_batch = _in_batch_scores(fresh, features, keys_of, settings)
     for position, index in enumerate(fresh):
         item_verdicts = dict(verdicts[position])
@@ -386,8 +453,8 @@ def _decide_in_order(
 
 def _write(
     connection: Connection, database: Database, customers: Sequence[Customer], features: list[CustomerFeatures],
-    links: list[list[tuple[str, str]]], outcomes: list[_Outcome], answers: list[Resolution | None],
-    now: datetime, settings: MatchSettings,
+    keys_of: dict[int, set[str]], links: list[list[tuple[str, str]]], outcomes: list[_Outcome],
+    answers: list[Resolution | None], now: datetime, settings: MatchSettings,
 ) -> None:
     if not outcomes:
         return
@@ -416,18 +483,17 @@ def _write(
     # each other instead of deadlocking.
     link_rows = sorted(({"system": s, "native_id": n, "record_id": o.record_id}
                         for o in outcomes for s, n in links[o.index]), key=lambda row: (row["system"], row["native_id"]))
-    inserted = set(connection.execute(
-        database.insert(source_links).on_conflict_do_nothing()
-        .returning(source_links.c.system, source_links.c.native_id), link_rows).all()) if link_rows else set()
+    inserted = _insert_links(connection, database, link_rows)
     # Another replica linked the same record between our read and our write: its record wins.
     lost = [o for o in outcomes if not any(link in inserted for link in links[o.index])]
     if lost:
         _drop_lost(connection, lost, links, answers)
         outcomes = [o for o in outcomes if o not in lost]
-    key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in blocking_keys(features[o.index])]
+    key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in keys_of[o.index]]
     _insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, database, outcomes, now)
-    _refresh_golden_records(connection, dict.fromkeys(o.golden_id for o in outcomes if o.golden_id not in in_hand),
+    # Sorted: replicas resolving at once then lock golden customers in one order (no deadlock).
+    _refresh_golden_records(connection, sorted({o.golden_id for o in outcomes if o.golden_id not in in_hand}),
                             settings, now)
     for o in outcomes:
         answers[o.index] = Resolution(
@@ -450,6 +516,24 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
             f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
+
+
+def _insert_links(connection: Connection, database: Database, rows: list[dict[str, str]]) -> set[tuple[str, str]]:
+    """Insert links that are not taken yet; the (system, native id) of those inserted."""
+    if not rows:
+        return set()
+    columns = ("system", "native_id", "record_id")
+    if database.is_postgres:
+        # Three array parameters instead of a VALUES list of 3 × n parameters the driver must render and parse.
+        wanted = func.unnest(*(literal([row[c] for row in rows], ARRAY(String)) for c in columns)
+                             ).table_valued(*columns).render_derived(name="wanted")
+        statement = database.insert(source_links).from_select(columns, select(*wanted.c))
+        parameters = None
+    else:
+        statement, parameters = database.insert(source_links), rows
+    inserted = connection.execute(
+        statement.on_conflict_do_nothing().returning(source_links.c.system, source_links.c.native_id), parameters)
+    return {(system, native_id) for system, native_id in inserted.all()}
 
 
 def _drop_lost(
@@ -493,7 +577,8 @@ def _rejected_golden_pairs(connection: Connection, golden_ids: set[str]) -> set[
         select(left.c.golden_id, right.c.golden_id)
         .select_from(not_a_match.join(left, left.c.record_id == not_a_match.c.record_a)
                      .join(right, right.c.record_id == not_a_match.c.record_b))
-        .where(or_(left.c.golden_id.in_(golden_ids), right.c.golden_id.in_(golden_ids)))
+        .where(or_(_one_of(connection, left.c.golden_id, sorted(golden_ids)),
+                   _one_of(connection, right.c.golden_id, sorted(golden_ids))))
     )
     return {frozenset(row) for row in rows}
 
@@ -512,7 +597,7 @@ def _refresh_golden_records(
             .where(_one_of(connection, source_records.c.golden_id, chunk))).all()
         for row in rows:
             records[row.golden_id].append(SourceRecord(
-                row.record_id, row.system, Customer.model_validate(loads(row.payload)), row.created_at))
+                row.record_id, row.system, Customer.model_validate_json(row.payload), row.created_at))
     updates = [{"g": g, "record": dumps(build_golden_record(records[g], settings).model_dump(mode="json")),
                 "updated_at": now} for g in golden_ids]
     if updates:

@@ -48,10 +48,11 @@ class MatchSettings(BaseModel):
     street_close_similarity: float = 0.9
     email_provider_rules: bool = Field(False, description="Drop Gmail dots and +tags before comparing.")
     max_block_size: int = Field(
-        50, description="A blocking key shared by more records compares only sorted neighbours (see `window`)."
-    )
+        50, description="A blocking key shared by more records compares only sorted neighbours (see `window`); "
+        "resolving against the graph reads at most this many records per key.")
     window: int = Field(8, description="Neighbours compared inside an oversized block, by sorted name.")
-    max_candidates: int = Field(20, description="Golden customers scored per incoming record at most.")
+    max_candidates: int = Field(
+        20, description="Records scored per incoming record at most: those sharing the most blocking keys with it.")
     estimate_weights: bool = Field(
         False, description="Batch dedup: estimate Fellegi–Sunter m/u weights from the data set instead of "
         "using `weights` (see `estimation.py`); thresholds then come from the two probabilities below.")

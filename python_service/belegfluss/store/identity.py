@@ -48,10 +48,6 @@ source_records = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 Index("ix_identity_records_golden", source_records.c.golden_id)
-# Resolving looks up the golden customer of every record a blocking key hits (tens of thousands per
-# batch): with golden_id in the index PostgreSQL answers from the index alone, not from the wide rows.
-Index("ix_identity_records_golden_of", source_records.c.record_id,
-      postgresql_include=["golden_id"]).ddl_if(dialect="postgresql")
 
 source_links = Table(
     "identity_source_links",

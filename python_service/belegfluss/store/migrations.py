@@ -32,9 +32,17 @@ def _identity_golden_of_index(connection: Connection, database: Database) -> Non
                                    "ON identity_source_records (record_id) INCLUDE (golden_id)")
 
 
+def _drop_identity_golden_of_index(connection: Connection, database: Database) -> None:
+    # Resolving no longer looks up the golden customer of every key hit, only of the few records it
+    # scores (with their features, from the table): the index would only slow down every insert.
+    if database.is_postgres:
+        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_identity_records_golden_of")
+
+
 STEPS: list[tuple[int, str, Step]] = [
     (1, "initial schema", lambda connection, database: None),
     (2, "identity: golden id beside the record id in one index", _identity_golden_of_index),
+    (3, "identity: drop that index again (resolve ranks key hits by record)", _drop_identity_golden_of_index),
 ]
 
 

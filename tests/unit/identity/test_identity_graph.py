@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 import pytest
 
 from belegfluss.identity import graph
+from belegfluss.identity.blocking import blocking_keys
+from belegfluss.identity.features import customer_features
 from belegfluss.identity.settings import MatchSettings
 from belegfluss.model.customer import Consent, Customer, PostalAddress
 
@@ -159,3 +161,29 @@ def test_consent_opt_out_anywhere_wins_per_purpose(database):
         consents=[Consent(purpose="marketing", granted=True, timestamp=later, source="hubspot")]))
     consents = {c["purpose"]: c["granted"] for c in graph.get_customer(database, shop.golden_id)["record"]["consents"]}
     assert consents == {"marketing": False, "newsletter": True}
+
+
+def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(database):
+    """Ten Meiers in one postcode share a surname key; the one who also shares the birth date
+    (two keys) and the one who shares a rare key are chosen before the others, on both databases
+    (PostgreSQL ranks in SQL, SQLite in Python: both must choose alike)."""
+    narrow = MatchSettings(max_candidates=2, max_block_size=8)
+    for number in range(10):
+        graph.resolve(database, [customer("sumup", f"m-{number}", first_name=f"Kunde{number}", last_name="Meier",
+                                          address=PostalAddress(postcode="50674"))], narrow)
+    same_birthday = resolve_one(database, customer("sumup", "m-b", first_name="Zora", last_name="Meier",
+                                                   birth_date="1980-02-03", address=PostalAddress(postcode="50674")))
+    kaya = customer("sumup", "m-d", first_name="Yusuf", last_name="Kaya",
+                    address=PostalAddress(postcode="99999", house_number="7"))
+    same_door = resolve_one(database, kaya)
+    incoming = customer("pos", "x-1", first_name="Xaver", last_name="Meier", birth_date="1980-02-03",
+                        address=PostalAddress(postcode="50674"))
+    door_key = {key for key in blocking_keys(customer_features(kaya)) if key.startswith("ph:")}
+    same_door_keys = blocking_keys(customer_features(incoming)) | door_key  # as if typed at Kaya's door
+    with database.transaction() as connection:
+        closest, stored = graph._candidates(connection, database, [same_door_keys], narrow.max_block_size,
+                                            narrow.max_candidates)
+        hits = graph._key_hits(connection, sorted(same_door_keys), narrow.max_block_size)
+    assert closest == [[same_birthday.record_id, same_door.record_id]]
+    assert closest == [graph._closest_records(same_door_keys, hits, narrow.max_candidates)]
+    assert stored[same_door.record_id][0] == same_door.golden_id

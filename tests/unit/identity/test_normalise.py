@@ -1,11 +1,15 @@
 """The normalisers on the German cases a shop's data really contains."""
 
 import pytest
+from email_validator import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from belegfluss.identity.normalise import (
     fold_name, koelner_phonetik, normalise_address, normalise_email, normalise_house_number, normalise_phone,
     normalise_postcode, normalise_street, phonetic_key,
 )
+from belegfluss.identity.normalise.email import _plain_address
 from belegfluss.identity.normalise.identifier import normalise_identifier
 from belegfluss.identity.normalise.koelner_phonetik import collapse_repeats, drop_inner_zeros, letter_codes
 
@@ -57,6 +61,26 @@ def test_email_is_trimmed_and_case_folded_and_checked_offline():
     assert normalise_email("max.muster@gmx") is None
     assert normalise_email("not an address") is None
     assert normalise_email("") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(local=st.text(alphabet="aZ09._+-ß", max_size=12),
+       labels=st.lists(st.text(alphabet="aZ9-x", max_size=7), min_size=1, max_size=3),
+       tld=st.sampled_from(["de", "COM", "local", "test", "arpa", "onion", "d3", "x", "museum", "xn--p1ai"]))
+def test_plain_address_shortcut_agrees_with_email_validator(local, labels, tld):
+    """The shortcut for everyday addresses answers exactly what the library answers, or leaves it to it."""
+    raw = f"{local}@{'.'.join([*labels, tld])}"
+    shortcut = _plain_address(raw)
+    if shortcut is not None:
+        checked = validate_email(raw, check_deliverability=False)
+        assert shortcut == (checked.local_part.casefold(), checked.domain.casefold())
+
+
+def test_addresses_the_shortcut_leaves_to_the_library():
+    assert normalise_email("jürgen@müller.de") == "jürgen@müller.de"
+    assert normalise_email("max@mail.local") is None  # special-use domain
+    assert normalise_email("max..muster@gmx.de") is None
+    assert normalise_email('"max muster"@gmx.de') is None  # quoted local parts are not accepted
 
 
 def test_gmail_dots_and_tags_only_with_provider_rules():
