@@ -2,7 +2,7 @@
 customer, check the CRM's circuit, and plan the CRM batches the workflow sends.
 
 The same steps exist as separate endpoints (and node operations) for workflows that want each step
-on the canvas; this one call is the fast path of the POS template (issue 6: n8n's cost is per item
+on the canvas; this one call is the fast path of the POS template (n8n's cost grows per item
 and per node, so the fewer items flow through n8n, the more sales a worker takes per second).
 
 Nothing is dropped: every payload ends stored (and booked where its location has a profile), or as
@@ -122,23 +122,13 @@ def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, orig
 
 
 def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> list[Delivery]:
-    """New sales of HubSpot locations with a customer reference: circuit checked per sale (so a
-    half-open circuit lets one probe through), customer resolved to a golden id."""
-    bound = [entry for entry in sales
+    """New sales of HubSpot locations with a customer reference: the circuit checked, the
+    customer resolved to a golden id. Parked and unresolvable sales become tickets."""
+    bound = [(entry, f"hubspot:{entry.profile.id}") for entry in sales
              if entry.profile is not None and entry.profile.crm.target == "hubspot" and knows_customer(entry.sale)]
     if not bound:
         return []
-    targets = [f"hubspot:{entry.profile.id}" for entry in bound]
-    circuits = check_items(database, policies.breaker, [{"target": target} for target in targets])
-    parked: list[tuple[_Sale, Parking]] = []
-    allowed: list[tuple[_Sale, str]] = []
-    for entry, target, circuit in zip(bound, targets, circuits):
-        if circuit["allowed"]:
-            allowed.append((entry, target))
-        else:
-            entry.answer["delivery"] = "parked"
-            reason = f"HubSpot circuit {circuit['state']}: parked without calling"
-            parked.append((entry, Parking(entry.sale.id, target, reason, origin)))
+    allowed = _pass_circuits(database, bound, policies, origin)
     deliveries: list[Delivery] = []
     unresolved: list[_Sale] = []
     by_profile: dict[str, list[tuple[_Sale, str]]] = {}
@@ -154,13 +144,30 @@ def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, 
                 continue
             entry.answer.update(delivery="planned", golden_id=resolved["golden_id"], decision=resolved["decision"])
             deliveries.append(Delivery(entry.sale, target, profile.crm.base_url, resolved["golden_id"]))
+    _quarantine(database, policies, origin, unresolved, stage="identity",
+                reason="Customer reference could not be resolved", errors_key="customer_errors")
+    return deliveries
+
+
+def _pass_circuits(database: Database, bound: list[tuple[_Sale, str]], policies: IntakePolicies,
+                   origin: TicketOrigin) -> list[tuple[_Sale, str]]:
+    """The sales their target's circuit lets through, checked per sale (so a half-open circuit
+    lets one probe through); the others are parked as delivery tickets for the Redelivery template."""
+    circuits = check_items(database, policies.breaker, [{"target": target} for _, target in bound])
+    allowed: list[tuple[_Sale, str]] = []
+    parked: list[tuple[_Sale, Parking]] = []
+    for (entry, target), circuit in zip(bound, circuits):
+        if circuit["allowed"]:
+            allowed.append((entry, target))
+            continue
+        entry.answer["delivery"] = "parked"
+        reason = f"HubSpot circuit {circuit['state']}: parked without calling"
+        parked.append((entry, Parking(entry.sale.id, target, reason, origin)))
     if parked:
         tickets = park_deliveries(database, [parking for _, parking in parked], policies.redelivery)
         for entry, parking in parked:
             entry.answer["ticket_id"] = tickets.get(parking.event_id)
-    _quarantine(database, policies, origin, unresolved, stage="identity",
-                reason="Customer reference could not be resolved", errors_key="customer_errors")
-    return deliveries
+    return allowed
 
 
 def _quarantine(database: Database, policies: IntakePolicies, origin: TicketOrigin, failed: list[_Sale], *,
