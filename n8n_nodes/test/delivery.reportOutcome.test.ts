@@ -83,7 +83,9 @@ describe('Delivery → Report Outcome for a CRM batch', () => {
 			.reply(200, async (request: Request) => {
 				const body = (await request.json()) as { items: unknown[] };
 				sent.push(...body.items);
-				return { results: body.items.map((_item, index) => ({ index, ok: true, state: 'closed' })) };
+				return {
+					results: body.items.map((_item, index) => ({ index, ok: true, state: 'closed' })),
+				};
 			});
 		const context = executeContext({
 			parameters: {

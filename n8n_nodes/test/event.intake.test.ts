@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 
 import { BASE_URL, executeContext, runNode } from './helpers/context';
 
-const intake = { resource: 'event', operation: 'intake', posSource: 'sumup', payloadsField: 'body' };
+const intake = {
+	resource: 'event',
+	operation: 'intake',
+	posSource: 'sumup',
+	payloadsField: 'body',
+};
 
 interface IntakeBody {
 	source: string;
@@ -28,7 +33,13 @@ function intakeSidecar() {
 			bodies.push(body);
 			const results = body.items.map((item, index) =>
 				item.code.endsWith('9')
-					? { index, ok: false, event_id: null, ticket_id: `T-${item.code}`, errors: [{ code: 'x' }] }
+					? {
+							index,
+							ok: false,
+							event_id: null,
+							ticket_id: `T-${item.code}`,
+							errors: [{ code: 'x' }],
+						}
 					: { index, ok: true, event_id: `${body.source}:${item.code}`, delivery: 'planned' },
 			);
 			const planned = results.filter((result) => result.ok).map((result) => result.event_id);
@@ -46,7 +57,11 @@ function webhookItem(source: string, codes: string[] | string) {
 	return { json: { body, query: { source } } };
 }
 
-function context(items: ReturnType<typeof webhookItem>[], parameters: Record<string, unknown> = {}, continueOnFail = false) {
+function context(
+	items: ReturnType<typeof webhookItem>[],
+	parameters: Record<string, unknown> = {},
+	continueOnFail = false,
+) {
 	return executeContext({
 		parameters: { ...intake, posSource: (i: number) => items[i].json.query.source, ...parameters },
 		items,
@@ -57,7 +72,11 @@ function context(items: ReturnType<typeof webhookItem>[], parameters: Record<str
 describe('Event → Take In POS Sales', () => {
 	it('sends every payload of every webhook call per source and outputs CRM batches, not sales', async () => {
 		const bodies = intakeSidecar();
-		const items = [webhookItem('sumup', ['a1', 'a2', 'a3']), webhookItem('square', 'b1'), webhookItem('sumup', ['a4'])];
+		const items = [
+			webhookItem('sumup', ['a1', 'a2', 'a3']),
+			webhookItem('square', 'b1'),
+			webhookItem('sumup', ['a4']),
+		];
 
 		const [batches, tickets] = await runNode(context(items));
 
@@ -65,10 +84,20 @@ describe('Event → Take In POS Sales', () => {
 			['sumup', ['a1', 'a2', 'a3', 'a4']],
 			['square', ['b1']],
 		]);
-		expect(bodies[0]).toMatchObject({ workflow: 'POS sale', node: 'Belegfluss', execution_id: 'exec-42' });
+		expect(bodies[0]).toMatchObject({
+			workflow: 'POS sale',
+			node: 'Belegfluss',
+			execution_id: 'exec-42',
+		});
 		expect(batches).toEqual([
-			{ json: { target: 'hubspot:cafe', event_ids: ['sumup:a1', 'sumup:a2'] }, pairedItem: [{ item: 0 }] },
-			{ json: { target: 'hubspot:cafe', event_ids: ['sumup:a3', 'sumup:a4'] }, pairedItem: [{ item: 0 }, { item: 2 }] },
+			{
+				json: { target: 'hubspot:cafe', event_ids: ['sumup:a1', 'sumup:a2'] },
+				pairedItem: [{ item: 0 }],
+			},
+			{
+				json: { target: 'hubspot:cafe', event_ids: ['sumup:a3', 'sumup:a4'] },
+				pairedItem: [{ item: 0 }, { item: 2 }],
+			},
 			{ json: { target: 'hubspot:cafe', event_ids: ['square:b1'] }, pairedItem: [{ item: 1 }] },
 		]);
 		expect(tickets).toEqual([]);
@@ -97,7 +126,10 @@ describe('Event → Take In POS Sales', () => {
 	});
 
 	it('stops the workflow when Belegfluss refuses the call, or passes the error on when told to continue', async () => {
-		nock(BASE_URL).persist().post('/v1/intake').reply(422, { error: { code: 'body.invalid', message: 'no' } });
+		nock(BASE_URL)
+			.persist()
+			.post('/v1/intake')
+			.reply(422, { error: { code: 'body.invalid', message: 'no' } });
 		const items = [webhookItem('sumup', ['a1'])];
 
 		await expect(runNode(context(items))).rejects.toBeInstanceOf(NodeApiError);

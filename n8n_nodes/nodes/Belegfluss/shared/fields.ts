@@ -1,5 +1,5 @@
 /** Fields several operations show with the same name and meaning. */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /** The "Profile ID" field: the location profile an operation works under (`profileId`). */
 export function profileIdField(
@@ -19,7 +19,21 @@ export function profileIdField(
 	};
 }
 
+/** A text parameter of an item, trimmed; empty when none is set. */
+export function readText(this: IExecuteFunctions, name: string, itemIndex: number): string {
+	return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+}
+
 /** The profile an item names, trimmed; empty when none is set. */
 export function readProfileId(this: IExecuteFunctions, itemIndex: number): string {
-	return String(this.getNodeParameter('profileId', itemIndex, '') ?? '').trim();
+	return readText.call(this, 'profileId', itemIndex);
+}
+
+/** Where a request comes from, for the tickets the sidecar opens: this workflow, node and execution. */
+export function originFields(this: IExecuteFunctions): IDataObject {
+	return {
+		workflow: this.getWorkflow().name,
+		node: this.getNode().name,
+		execution_id: this.getExecutionId() || undefined,
+	};
 }

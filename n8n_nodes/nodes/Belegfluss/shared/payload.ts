@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemOutcome } from './transport';
 
@@ -63,6 +63,15 @@ export function prepareForProfile(
 /** An item the node rejects itself, before asking the sidecar (e.g. its payload field is missing). */
 export function localRejection(code: string, path: string, message: string): ItemOutcome {
 	return { answer: { index: -1, ok: false, errors: [{ code, path, message }] } };
+}
+
+/**
+ * The item as it was, with what a Belegfluss node found under `belegfluss.<key>`, next to what
+ * earlier Belegfluss nodes noted.
+ */
+export function withNotes(input: INodeExecutionData, key: string, notes: IDataObject): IDataObject {
+	const earlierNotes = (input.json.belegfluss ?? {}) as IDataObject;
+	return { ...input.json, belegfluss: { ...earlierNotes, [key]: notes } };
 }
 
 /** An item's own data: its JSON without the notes an earlier Belegfluss node attached. */

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
 import { showFor } from '../../shared/operation';
@@ -15,7 +10,9 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, routeOutcomes } from '../../shared/outputs';
-import { localRejection, type PreparedItem } from '../../shared/payload';
+import { localRejection, type PreparedItem, withNotes } from '../../shared/payload';
+import { readText } from '../../shared/fields';
+import { readTarget } from '../delivery/target';
 import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('consistency', 'checkCrmContacts');
@@ -23,13 +20,9 @@ const show = showFor('consistency', 'checkCrmContacts');
 const CURRENT_OUTPUT = 0;
 const STALE_OUTPUT = 1;
 
-function readText(this: IExecuteFunctions, name: string, itemIndex: number): string {
-	return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-}
-
 /** The contact as the sidecar checks it, under the CRM it comes from (request field `target`). */
 function prepareContact(this: IExecuteFunctions, itemIndex: number): PreparedItem {
-	const target = readText.call(this, 'target', itemIndex);
+	const target = readTarget.call(this, itemIndex);
 	if (!target) {
 		return {
 			outcome: localRejection(
@@ -44,12 +37,6 @@ function prepareContact(this: IExecuteFunctions, itemIndex: number): PreparedIte
 		golden_id: readText.call(this, 'goldenId', itemIndex),
 	};
 	return { payload: contact, fields: { target } };
-}
-
-/** The item as it was, with the sidecar's answer under `belegfluss.crm_contact`. */
-function withCrmContactNotes(input: INodeExecutionData, crmContact: IDataObject): IDataObject {
-	const earlierNotes = (input.json.belegfluss ?? {}) as IDataObject;
-	return { ...input.json, belegfluss: { ...earlierNotes, crm_contact: crmContact } };
 }
 
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -69,7 +56,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		2,
 		(answer, input) => ({
 			output: answer.stale === true ? STALE_OUTPUT : CURRENT_OUTPUT,
-			json: withCrmContactNotes(input, answerFields(answer)),
+			json: withNotes(input, 'crm_contact', answerFields(answer)),
 		}),
 		// A contact without an ID or golden id is a mistake in the workflow, not a finding.
 		'errorItem',

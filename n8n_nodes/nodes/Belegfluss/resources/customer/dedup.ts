@@ -17,7 +17,7 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answerFields, splitAcceptedAndRejected } from '../../shared/outputs';
-import { preparePayload } from '../../shared/payload';
+import { preparePayload, withNotes } from '../../shared/payload';
 import type { ItemAnswer } from '../../shared/types';
 import { sendPreparedToSidecar } from '../../shared/send';
 
@@ -39,8 +39,7 @@ function dedupNotes(
 	if (typeof dedup.matched_index === 'number') {
 		dedup.matched_index = inputIndexOfSent[dedup.matched_index] ?? null;
 	}
-	const earlierNotes = (input.json.belegfluss ?? {}) as IDataObject;
-	return { ...input.json, belegfluss: { ...earlierNotes, dedup } };
+	return withNotes(input, 'dedup', dedup);
 }
 
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

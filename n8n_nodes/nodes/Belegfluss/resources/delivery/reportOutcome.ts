@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { originFields } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
 import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import {
@@ -50,11 +51,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		path: '/v1/delivery/report',
 		items: items.map((_item, itemIndex) => outcomeOf.call(this, itemIndex)),
 		// Tickets of parked events name the workflow, node and execution that parked them.
-		fields: {
-			workflow: this.getWorkflow().name,
-			node: this.getNode().name,
-			execution_id: this.getExecutionId() || undefined,
-		},
+		fields: originFields.call(this),
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});

@@ -5,6 +5,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { readText } from '../../shared/fields';
+import { withNotes } from '../../shared/payload';
+
 /** The "Target" field of Check Circuit and Report Outcome (`target`). */
 export function targetField(show: { resource: string[]; operation: string[] }): INodeProperties {
 	return {
@@ -21,7 +24,7 @@ export function targetField(show: { resource: string[]; operation: string[] }): 
 }
 
 export function readTarget(this: IExecuteFunctions, itemIndex: number): string {
-	return String(this.getNodeParameter('target', itemIndex, '') ?? '').trim();
+	return readText.call(this, 'target', itemIndex);
 }
 
 /**
@@ -29,6 +32,5 @@ export function readTarget(this: IExecuteFunctions, itemIndex: number): string {
  * what earlier Belegfluss nodes noted: the item goes on to the delivery (or to the parking lot).
  */
 export function withDeliveryNotes(input: INodeExecutionData, delivery: IDataObject): IDataObject {
-	const earlierNotes = (input.json.belegfluss ?? {}) as IDataObject;
-	return { ...input.json, belegfluss: { ...earlierNotes, delivery } };
+	return withNotes(input, 'delivery', delivery);
 }

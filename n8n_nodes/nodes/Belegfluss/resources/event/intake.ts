@@ -18,6 +18,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { originFields, readText } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
 import { showFor } from '../../shared/operation';
 import {
@@ -39,8 +40,12 @@ interface Payload {
 }
 
 /** The payloads an item carries in its Payload Field: an array is many sales, anything else one. */
-function payloadsOf(this: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): unknown[] {
-	const field = String(this.getNodeParameter('payloadsField', itemIndex, '') ?? '').trim();
+function payloadsOf(
+	this: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+): unknown[] {
+	const field = readText.call(this, 'payloadsField', itemIndex);
 	const value = valueAtPath(item.json, field);
 	// A missing field is still sent: the sidecar answers why it is not a sale and keeps a ticket.
 	return Array.isArray(value) ? value : [value ?? null];
@@ -55,19 +60,16 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const options = readOptions.call(this);
 	const bySource = new Map<string, Payload[]>();
 	items.forEach((item, itemIndex) => {
-		const source = String(this.getNodeParameter('posSource', itemIndex, '') ?? '').trim();
+		const source = readText.call(this, 'posSource', itemIndex);
 		const payloads = bySource.get(source) ?? [];
-		for (const payload of payloadsOf.call(this, item, itemIndex)) payloads.push({ payload, itemIndex });
+		for (const payload of payloadsOf.call(this, item, itemIndex))
+			payloads.push({ payload, itemIndex });
 		bySource.set(source, payloads);
 	});
 
 	const batches: INodeExecutionData[] = [];
 	const tickets: INodeExecutionData[] = [];
-	const origin = {
-		workflow: this.getWorkflow().name,
-		node: this.getNode().name,
-		execution_id: this.getExecutionId() || undefined,
-	};
+	const origin = originFields.call(this);
 	for (const [source, payloads] of bySource) {
 		for (let offset = 0; offset < payloads.length; offset += options.batchSize) {
 			const chunk = payloads.slice(offset, offset + options.batchSize);
@@ -78,7 +80,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 					{
 						method: 'POST',
 						path: '/v1/intake',
-						body: { ...origin, source, items: chunk.map((entry) => entry.payload) as IDataObject[] },
+						body: {
+							...origin,
+							source,
+							items: chunk.map((entry) => entry.payload) as IDataObject[],
+						},
 					},
 					options.limits,
 					chunk[0].itemIndex,
@@ -105,7 +111,9 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 				const eventIds = (batch.event_ids ?? []) as string[];
 				batches.push({
 					json: batch,
-					pairedItem: pairedItems(eventIds.map((id) => originOfEvent.get(id) ?? chunk[0].itemIndex)),
+					pairedItem: pairedItems(
+						eventIds.map((id) => originOfEvent.get(id) ?? chunk[0].itemIndex),
+					),
 				});
 			}
 		}

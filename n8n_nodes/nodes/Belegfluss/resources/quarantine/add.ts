@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { readText } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
 import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import {
@@ -15,8 +16,8 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { answersAsItems } from '../../shared/outputs';
-import { type PreparedItem, preparePayload, sendPrepared } from '../../shared/payload';
-import { callSidecarInBatches } from '../../shared/transport';
+import { type PreparedItem, preparePayload } from '../../shared/payload';
+import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('quarantine', 'add');
 
@@ -42,7 +43,7 @@ function previousNodeName(this: IExecuteFunctions): string {
  */
 function deliveryFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	if (this.getNodeParameter('stage', itemIndex, 'workflow') !== 'delivery') return {};
-	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const text = (name: string) => readText.call(this, name, itemIndex);
 	const attempts = Number(this.getNodeParameter('redeliveryAttempts', itemIndex, 0) ?? 0);
 	return {
 		stage: 'delivery',
@@ -59,7 +60,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const previousNode = previousNodeName.call(this);
 
 	const prepared = items.map((item, itemIndex): PreparedItem => {
-		const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+		const text = (name: string) => readText.call(this, name, itemIndex);
 		const entry = preparePayload(item.json, text('payloadField'));
 		if (!entry.payload) return entry;
 		const ticket: IDataObject = {
@@ -74,14 +75,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		};
 		return { payload: ticket };
 	});
-	const outcomes = await sendPrepared(prepared, async (tickets) =>
-		callSidecarInBatches.call(this, {
-			path: '/v1/quarantine',
-			items: tickets,
-			batchSize: options.batchSize,
-			limits: options.limits,
-		}),
-	);
+	const outcomes = await sendPreparedToSidecar.call(this, '/v1/quarantine', prepared, options);
 	return answersAsItems.call(this, items, outcomes, (answer) => ({
 		ticket_id: (answer.ticket_id as string | undefined) ?? null,
 		created: answer.created === true,
