@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -220,14 +220,10 @@ def export_given(
 def stored_receipts(database: Database, report: ZReport, profile: LocationProfile) -> list[Sale]:
     """The register's stored receipts around the business day; `reconcile` keeps the day's own."""
     zone = ZoneInfo(profile.timezone)
-    # A generous window: stored timestamps may have lost their offset (SQLite); the exact day is
-    # decided on each receipt's own timestamp.
-    start = datetime.combine(report.business_date - timedelta(days=1), time.min, zone).astimezone(
-        timezone.utc
-    )
-    end = datetime.combine(report.business_date + timedelta(days=2), time.min, zone).astimezone(timezone.utc)
-    if not database.is_postgres:
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    # A day either side (stores written before timestamps were kept in UTC on SQLite may hold
+    # local times); the exact day is decided on each receipt's own timestamp.
+    start = datetime.combine(report.business_date - timedelta(days=1), time.min, zone)
+    end = datetime.combine(report.business_date + timedelta(days=2), time.min, zone)
     with database.connect() as connection:
         payloads = connection.scalars(
             select(events_table.c.payload).where(

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from ..model.sale import CustomerRef
 from ..profiles.model import LocationProfile
 from ..store.bookings import booking_sets, bookings
 from ..store.database import Database, loads
@@ -36,15 +37,10 @@ class Finding:
     payload: Any = None
 
 
-def crm_target(profile: LocationProfile) -> str | None:
-    """The delivery target a location's workflows report to: `<crm>:<location id>`."""
-    return None if profile.crm.target == "none" else f"{profile.crm.target}:{profile.id}"
-
-
 def undelivered_sales(database: Database, profiles: list[LocationProfile], now: datetime,
                       grace: timedelta) -> Iterator[Finding]:
     for profile in profiles:
-        target = crm_target(profile)
+        target = profile.delivery_target
         if target is None:
             continue
         with database.connect() as connection:
@@ -56,7 +52,8 @@ def undelivered_sales(database: Database, profiles: list[LocationProfile], now: 
         for row in rows:
             payload = loads(row.payload)
             # A sale without a customer reference has nothing to deliver to a CRM.
-            if row.event_id not in delivered and any((payload.get("customer") or {}).values()):
+            customer = CustomerRef.model_validate(payload.get("customer") or {})
+            if row.event_id not in delivered and customer.identifies_someone:
                 yield Finding("undelivered_sale", row.event_id,
                               f"Sale {row.event_id} was stored but never reported as delivered to {target}",
                               {"target": target}, payload)
@@ -137,5 +134,5 @@ def receipt_sequence(database: Database) -> Iterator[Finding]:
                           {"gaps": gaps[:GAP_LIST_LIMIT], "duplicates": duplicates[:GAP_LIST_LIMIT]})
 
 
-__all__ = ["Finding", "crm_target", "geldtransit_not_netting", "missing_bookings", "receipt_sequence",
+__all__ = ["Finding", "geldtransit_not_netting", "missing_bookings", "receipt_sequence",
            "undelivered_sales"]

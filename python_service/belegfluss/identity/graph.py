@@ -486,15 +486,18 @@ def _write(
     inserted = _insert_links(connection, database, link_rows)
     # Another replica linked the same record between our read and our write: its record wins.
     lost = [o for o in outcomes if not any(link in inserted for link in links[o.index])]
+    rebuilt: set[str] = set()  # golden customers built in hand from a record that was then lost
     if lost:
-        _drop_lost(connection, lost, links, answers)
         outcomes = [o for o in outcomes if o not in lost]
+        surviving = {o.golden_id for o in outcomes}
+        _drop_lost(connection, lost, links, answers, keep=surviving)
+        rebuilt = {o.golden_id for o in lost if o.golden_id in in_hand} & surviving
     key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in keys_of[o.index]]
     _insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, database, outcomes, now)
     # Sorted: replicas resolving at once then lock golden customers in one order (no deadlock).
-    _refresh_golden_records(connection, sorted({o.golden_id for o in outcomes if o.golden_id not in in_hand}),
-                            settings, now)
+    _refresh_golden_records(connection, sorted({o.golden_id for o in outcomes if o.golden_id not in in_hand}
+                                               | rebuilt), settings, now)
     for o in outcomes:
         answers[o.index] = Resolution(
             o.index, o.golden_id, DECISIONS[o.decision], round(o.best.score, 2) if o.best else None,
@@ -537,12 +540,15 @@ def _insert_links(connection: Connection, database: Database, rows: list[dict[st
 
 
 def _drop_lost(
-    connection: Connection, lost: list[_Outcome], links: list[list[tuple[str, str]]], answers: list[Resolution | None]
+    connection: Connection, lost: list[_Outcome], links: list[list[tuple[str, str]]], answers: list[Resolution | None],
+    keep: set[str],
 ) -> None:
+    """Remove the records that lost the link race, and the golden customers they created unless a
+    surviving record of the batch joined them (`keep`)."""
     record_ids = [o.record_id for o in lost]
     connection.execute(source_records.delete().where(source_records.c.record_id.in_(record_ids)))
     connection.execute(golden_customers.delete().where(
-        golden_customers.c.golden_id.in_([o.golden_id for o in lost if o.is_new_golden])))
+        golden_customers.c.golden_id.in_([o.golden_id for o in lost if o.is_new_golden and o.golden_id not in keep])))
     winners = _known_links(connection, [link for o in lost for link in links[o.index]])
     for o in lost:
         hit = next(winners[link] for link in links[o.index] if link in winners)

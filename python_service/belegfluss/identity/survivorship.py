@@ -63,9 +63,7 @@ def build_golden_record(records: list[SourceRecord], settings: MatchSettings) ->
         last_name=best.last_name if best else None,
         name=best.name if best else None,
         email=_primary_email(ranked, settings),
-        # `provider_rules=False` spelled out as features.py spells it: the normaliser's cache keys on the
-        # keyword, so a bare call would validate every address a second time.
-        emails=_union(ranked, lambda c: [normalise_email(e, provider_rules=False) for e in c.emails]),
+        emails=_union(ranked, lambda c: [normalise_email(e) for e in c.emails]),
         phone=next(iter(_union(ranked, lambda c: [normalise_phone(p) for p in c.phones])), None),
         phones=_union(ranked, lambda c: [normalise_phone(p) for p in c.phones]),
         card_tokens=_union(ranked, lambda c: c.card_tokens),
@@ -110,9 +108,9 @@ def _primary_email(ranked: list[SourceRecord], settings: MatchSettings) -> str |
     by_recency = sorted(ranked, key=_recency, reverse=True)
     for record in by_recency:
         for email in record.customer.verified_emails:
-            if normalised := normalise_email(email, provider_rules=False):
+            if normalised := normalise_email(email):
                 return normalised
-    return next(iter(_union(ranked, lambda c: [normalise_email(e, provider_rules=False) for e in c.emails])), None)
+    return next(iter(_union(ranked, lambda c: [normalise_email(e) for e in c.emails])), None)
 
 
 def _most_complete_address(ranked: list[SourceRecord]) -> PostalAddress | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..crm.hubspot import GOLDEN_ID_PROPERTY, purchase_note
+from ..crm.hubspot import contact_upsert_input, purchase_note
+from ..identity.survivorship import GoldenRecord
 from ..model.sale import CustomerRef, Sale
 from ..store.database import dumps
 
@@ -37,17 +38,11 @@ class _Batch:
 
 
 def contact_from_sale(golden_id: str, customer: CustomerRef) -> dict[str, Any]:
-    """One input of `POST /crm/v3/objects/contacts/batch/upsert`, from what the POS knows."""
-    first, _, last = (customer.name or "").strip().partition(" ")
-    properties = {
-        GOLDEN_ID_PROPERTY: golden_id,
-        "email": customer.email.strip().lower() if customer.email else None,
-        "firstname": first or None,
-        "lastname": " ".join(last.split()) or None,
-        "phone": customer.phone,
-    }
-    return {"idProperty": GOLDEN_ID_PROPERTY, "id": golden_id,
-            "properties": {key: value for key, value in properties.items() if value}}
+    """One input of `POST /crm/v3/objects/contacts/batch/upsert`, from what the POS knows: the
+    same properties a golden record gives (`crm.hubspot`), so either path writes a contact alike."""
+    name = " ".join((customer.name or "").split()) or None
+    email = customer.email.strip().lower() if customer.email else None
+    return contact_upsert_input(golden_id, GoldenRecord(name=name, email=email, phone=customer.phone))
 
 
 def plan_batches(deliveries: list[Delivery], limit: int = HUBSPOT_BATCH_LIMIT) -> list[dict[str, Any]]:

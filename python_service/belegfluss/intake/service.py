@@ -71,11 +71,6 @@ def customer_record(customer: CustomerRef) -> dict[str, Any]:
             "card_tokens": listed(customer.card_token), "loyalty_ids": listed(customer.loyalty_id)}
 
 
-def knows_customer(sale: Sale) -> bool:
-    customer = sale.customer
-    return customer is not None and any((customer.email, customer.phone, customer.card_token, customer.loyalty_id))
-
-
 def take_in(database: Database, profiles: ProfileRegistry, validation_profile: ProfileLookup, source: str,
             payloads: Sequence[Any], policies: IntakePolicies, origin: TicketOrigin = TicketOrigin()) -> IntakeResult:
     checked = map_and_check(database, source, payloads, quarantine=True, validate_with=validation_profile,
@@ -124,8 +119,9 @@ def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, orig
 def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> list[Delivery]:
     """New sales of HubSpot locations with a customer reference: the circuit checked, the
     customer resolved to a golden id. Parked and unresolvable sales become tickets."""
-    bound = [(entry, f"hubspot:{entry.profile.id}") for entry in sales
-             if entry.profile is not None and entry.profile.crm.target == "hubspot" and knows_customer(entry.sale)]
+    bound = [(entry, entry.profile.delivery_target) for entry in sales
+             if entry.profile is not None and entry.profile.crm.target == "hubspot"
+             and entry.sale.customer is not None and entry.sale.customer.identifies_someone]
     if not bound:
         return []
     allowed = _pass_circuits(database, bound, policies, origin)
@@ -162,7 +158,7 @@ def _pass_circuits(database: Database, bound: list[tuple[_Sale, str]], policies:
             continue
         entry.answer["delivery"] = "parked"
         reason = f"HubSpot circuit {circuit['state']}: parked without calling"
-        parked.append((entry, Parking(entry.sale.id, target, reason, origin)))
+        parked.append((entry, Parking(entry.sale.id, target, reason, origin, entry.payload)))
     if parked:
         tickets = park_deliveries(database, [parking for _, parking in parked], policies.redelivery)
         for entry, parking in parked:

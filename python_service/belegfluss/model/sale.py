@@ -83,8 +83,9 @@ class CustomerRef(CanonicalModel):
     name: str | None = None
 
     @property
-    def is_empty(self) -> bool:
-        return not any((self.email, self.phone, self.card_token, self.loyalty_id, self.name))
+    def identifies_someone(self) -> bool:
+        """Whether dedup can resolve it and a CRM can keep it: a name alone identifies nobody."""
+        return any((self.email, self.phone, self.card_token, self.loyalty_id))
 
 
 class TseBlock(CanonicalModel):

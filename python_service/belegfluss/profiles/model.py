@@ -54,6 +54,11 @@ class LocationProfile(BaseModel):
         description="Chart mapping, DATEV numbers and booking mode; needed to book and export DATEV.",
     )
 
+    @property
+    def delivery_target(self) -> str | None:
+        """The circuit-breaker target its sales are delivered to, `<crm>:<location id>`; none without a CRM."""
+        return None if self.crm.target == "none" else f"{self.crm.target}:{self.id}"
+
     @model_validator(mode="after")
     def _resolve_accounting(self) -> "LocationProfile":
         # The account mapping depends on the chart, which lives on the profile itself.

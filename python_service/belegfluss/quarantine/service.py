@@ -72,12 +72,14 @@ class Parking:
     target: str
     reason: str
     origin: quarantine_store.TicketOrigin = quarantine_store.TicketOrigin()
+    payload: dict[str, Any] | None = None  # the stored sale, when the caller has it in hand
 
 
 def park_deliveries(database: Database, parkings: list[Parking], redelivery: RedeliveryPolicy) -> dict[str, str]:
     """Delivery tickets holding each stored sale as payload (what the Redelivery template replays);
     answers the ticket id per event id. Events not in the store get no ticket."""
-    payloads = event_store.load_payloads(database, [parking.event_id for parking in parkings])
+    payloads = {p.event_id: p.payload for p in parkings if p.payload is not None}
+    payloads.update(event_store.load_payloads(database, [p.event_id for p in parkings if p.payload is None]))
     known = [parking for parking in parkings if parking.event_id in payloads]
     requests = [TicketRequest(stage="delivery", source=str(payloads[p.event_id].get("source") or "pos"),
                               payload=payloads[p.event_id], reason=p.reason, event_id=p.event_id, target=p.target,

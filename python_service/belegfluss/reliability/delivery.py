@@ -58,8 +58,8 @@ def _parse(items: list[Any], model: type[Item]) -> tuple[list[tuple[int, Item]],
     return parsed, failed
 
 
-def _apply_per_target(database: Database, items: list[Any], model: type[Item], step: Step[Item]) -> list[dict[str, Any]]:
-    parsed, answers = _parse(items, model)
+def _apply_per_target(database: Database, parsed: list[tuple[int, Item]], answers: dict[int, dict[str, Any]],
+                      count: int, step: Step[Item]) -> list[dict[str, Any]]:
     by_target: dict[str, list[tuple[int, Item]]] = {}
     for index, item in parsed:
         by_target.setdefault(item.target, []).append((index, item))
@@ -73,7 +73,7 @@ def _apply_per_target(database: Database, items: list[Any], model: type[Item], s
 
         folded, _breaker = breaker_store.transition(database, target, fold)
         answers.update(folded)
-    return [answers[index] for index in range(len(items))]
+    return [answers[index] for index in range(count)]
 
 
 def check_items(database: Database, policy: BreakerPolicy, items: list[Any],
@@ -85,7 +85,7 @@ def check_items(database: Database, policy: BreakerPolicy, items: list[Any],
         decision, after = check(breaker, moment, policy)
         return {"allowed": decision.allowed, "state": decision.state, "retry_at": _iso(decision.retry_at)}, after
 
-    return _apply_per_target(database, items, CheckItem, step)
+    return _apply_per_target(database, *_parse(items, CheckItem), len(items), step)
 
 
 def report_items(database: Database, policy: BreakerPolicy, items: list[Any], now: datetime | None = None, *,
@@ -101,13 +101,12 @@ def report_items(database: Database, policy: BreakerPolicy, items: list[Any], no
         return {"state": after.state, "failures": after.failures, "counted": trips(outcome),
                 "retry_at": _iso(retry_at(after))}, after
 
-    answers = _apply_per_target(database, items, ReportItem, step)
+    parsed, failed = _parse(items, ReportItem)
+    answers = _apply_per_target(database, parsed, failed, len(items), step)
     delivered: list[tuple[str, str]] = []
     parked: list[tuple[dict[str, Any], list[Parking]]] = []
-    for answer, raw in zip(answers, items):
-        if not answer["ok"]:
-            continue
-        item = ReportItem.model_validate(raw)
+    for index, item in parsed:
+        answer = answers[index]
         event_ids = ([item.event_id] if item.event_id else []) + item.event_ids
         if item.ok:
             delivered.extend((event_id, item.target) for event_id in event_ids)

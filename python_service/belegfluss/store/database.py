@@ -24,11 +24,16 @@ metadata = MetaData()
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware timestamp on both databases. SQLite keeps no zone and hands back naive
-    datetimes; everything Belegfluss stores is UTC, so reading attaches UTC again."""
+    """A timezone-aware timestamp on both databases. SQLite keeps no zone: values are written as
+    UTC (a POS time with its offset converted, not cut off) and read back with UTC attached."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None or value.tzinfo is not None:

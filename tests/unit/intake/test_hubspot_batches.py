@@ -19,8 +19,8 @@ def test_contact_comes_from_the_sale_keyed_by_golden_id() -> None:
     contact = contact_from_sale("gc_1", CustomerRef(email=" Anna.Berg@Example.DE ", name="Anna  Maria Berg",
                                                     phone="+49301234567"))
     assert contact == {"idProperty": "belegfluss_golden_id", "id": "gc_1", "properties": {
-        "belegfluss_golden_id": "gc_1", "email": "anna.berg@example.de", "firstname": "Anna",
-        "lastname": "Maria Berg", "phone": "+49301234567"}}
+        "belegfluss_golden_id": "gc_1", "email": "anna.berg@example.de", "firstname": "Anna Maria",
+        "lastname": "Berg", "phone": "+49301234567"}}  # the name split of crm.hubspot, as for golden records
     assert contact_from_sale("gc_2", CustomerRef(card_token="tok"))["properties"] == {"belegfluss_golden_id": "gc_2"}
 
 
