@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, text
 
+from belegfluss.gc_tuning import tune_garbage_collector
 from belegfluss.identity import graph, normalise
 from belegfluss.identity.batch import dedup_batch
 from belegfluss.identity.blocking import blocking_keys
@@ -147,6 +148,7 @@ def _resolve_batches(url: str, batches: list[list[dict]], ready: Any, start: Any
     database = Database(url)
     customers = [[Customer.model_validate(r) for r in batch] for batch in batches]
     graph.resolve(database, [], DEFAULT_SETTINGS)  # connect before the clock starts
+    tune_garbage_collector()  # as the sidecar does at start-up
     ready.put(True)
     start.wait()
     cpu_started = time.process_time()
@@ -222,6 +224,7 @@ def main() -> None:
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-resolve", action="store_true")
     args = parser.parse_args()
+    tune_garbage_collector()  # as the sidecar and the CLI do at start-up
     rows = [] if args.skip_batch else batch_speed(args.batch_records)
     if not args.skip_resolve:
         rows += resolve_rows(args)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from .. import __version__
+from ..gc_tuning import tune_garbage_collector
 from ..profiles.registry import ProfileRegistry
 from ..reliability.load_shedding import HeavyRequestGate
 from ..reliability.quota_guard import enforce_quota
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = database
         app.state.profiles = ProfileRegistry.load(settings.profiles_dir)
         app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
+        tune_garbage_collector()
         yield
         database.dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..gc_tuning import tune_garbage_collector
 from . import accounting, check, demo, events, identity, keys, serve
 
 COMMAND_MODULES = (serve, events, keys, demo, accounting, identity, check)
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_garbage_collector()
     return int(args.run(args) or 0)
 
 

@@ -139,7 +139,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
         keys_of = {index: blocking_keys(features[index]) for index in fresh}
-        verdicts = _score_against_graph(connection, database, [features[i] for i in fresh],
+        verdicts = _score_against_graph(connection, [features[i] for i in fresh],
                                         [keys_of[i] for i in fresh], settings)
         outcome = _decide_in_order(fresh, features, [keys_of[i] for i in fresh], verdicts, settings)
         _write(connection, database, customers, features, keys_of, links, outcome, answers, now, settings)
@@ -208,6 +208,8 @@ def _key_strength(key: str) -> int:
 def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
     """Record ids per blocking key, at most `per_key` of them (the smallest ids): a key shared by
     thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
+    if _is_postgres(connection):
+        return _key_hits_postgres(connection, keys, per_key)
     hits: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(connection, keys):
         ranked = (
@@ -220,6 +222,20 @@ def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str
                                                   .where(ranked.c.rank <= per_key)).all():
             hits[key].append(record_id)
     return hits
+
+
+def _key_hits_postgres(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
+    """`_key_hits` in one round trip: one index walk per key (the batch's keys, each once), its
+    record ids as one array, so a hundred thousand hits come back as a few thousand rows."""
+    # The planner's row estimate for the whole key list trips JIT compilation, which costs more
+    # than these index walks take.
+    connection.exec_driver_sql("SET LOCAL jit = off")
+    wanted = func.unnest(literal(keys, ARRAY(String))).table_valued("key").render_derived(name="wanted")
+    first_ids = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key).correlate(wanted)
+                 .order_by(keys_table.c.record_id).limit(per_key).subquery("first_ids"))
+    block = select(func.array_agg(first_ids.c.record_id).label("record_ids")).lateral("block")
+    rows = connection.execute(select(wanted.c.key, block.c.record_ids).select_from(wanted.join(block, true())))
+    return {key: record_ids for key, record_ids in rows if record_ids}
 
 
 def _stored_candidates(connection: Connection, record_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -256,69 +272,20 @@ def _closest_records(keys: set[str], hits: dict[str, list[str]], limit: int) -> 
 
 
 def _candidates(
-    connection: Connection, database: Database, item_keys: list[set[str]], per_key: int, limit: int
+    connection: Connection, item_keys: list[set[str]], per_key: int, limit: int
 ) -> tuple[list[list[str]], dict[str, tuple[str, dict[str, Any]]]]:
     """Per incoming record its closest records (see `_closest_records`; at most `per_key` hits per
-    key, at most `limit` records per incoming record), and the golden id and stored features of each."""
-    if database.is_postgres:
-        return _candidates_in_one_query(connection, item_keys, per_key, limit)
+    key, at most `limit` records per incoming record), and the golden id and stored features of each.
+
+    Only the chosen records (`limit` of the hundred or more hits of a record in a large graph) are
+    read with their features."""
     hits = _key_hits(connection, sorted({k for keys in item_keys for k in keys}), per_key)
     closest = [_closest_records(keys, hits, limit) for keys in item_keys]
     return closest, _stored_candidates(connection, sorted({r for records in closest for r in records}))
 
 
-def _candidates_in_one_query(
-    connection: Connection, item_keys: list[set[str]], per_key: int, limit: int
-) -> tuple[list[list[str]], dict[str, tuple[str, dict[str, Any]]]]:
-    """`_candidates` on PostgreSQL: the key hits are counted and ranked where they are, so only the
-    chosen records (`limit` of the hundred or more hits of a record in a large graph) come to Python,
-    with their features, in one round trip. The ranking is `_closest_records`', in SQL."""
-    # The planner's row estimate for the whole key list trips JIT compilation, which costs more
-    # than this index walk takes.
-    connection.exec_driver_sql("SET LOCAL jit = off")
-    # The window sorts of a 500-record batch (some 40,000 hits) then stay in memory.
-    connection.exec_driver_sql("SET LOCAL work_mem = '32MB'")
-    wanted_rows = [(item, key, _key_strength(key)) for item, keys in enumerate(item_keys) for key in keys]
-    if not wanted_rows:
-        return [[] for _ in item_keys], {}
-    wanted = func.unnest(literal([row[0] for row in wanted_rows], ARRAY(Integer)),
-                         literal([row[1] for row in wanted_rows], ARRAY(String)),
-                         literal([row[2] for row in wanted_rows], ARRAY(Integer))
-                         ).table_valued("item", "key", "strength").render_derived(name="wanted")
-    limited = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key).correlate(wanted)
-               .order_by(keys_table.c.record_id).limit(per_key).subquery("limited"))
-    # The key's hit count beside each hit, counted inside the LATERAL: no sort of all hits by key.
-    block = select(limited.c.record_id, func.count().over().label("size")).lateral("block")
-    hit = (select(wanted.c.item, wanted.c.strength, block.c.record_id, block.c.size)
-           .select_from(wanted.join(block, true())).subquery("hit"))
-    per_record = (select(hit.c.item, hit.c.record_id, func.sum(hit.c.strength).label("weight"),
-                         func.min(hit.c.size).label("rarest"))
-                  .group_by(hit.c.item, hit.c.record_id).subquery("per_record"))
-    ranked = select(per_record.c.item, per_record.c.record_id, func.row_number().over(
-        partition_by=per_record.c.item,
-        order_by=[per_record.c.weight.desc(), per_record.c.rarest, per_record.c.record_id.collate("C")]).label("rank")
-    ).subquery("ranked")
-    chosen = select(ranked).where(ranked.c.rank <= limit).subquery("chosen")
-    # One index lookup per chosen record: the planner expects several times more rows than the
-    # window leaves and would rather hash the whole records table; LIMIT keeps it from flattening
-    # the LATERAL subquery into such a join.
-    record = (select(source_records.c.golden_id, source_records.c.features)
-              .where(source_records.c.record_id == chosen.c.record_id).limit(1).lateral("record"))
-    rows = connection.execute(
-        select(chosen.c.item, chosen.c.rank, chosen.c.record_id, record.c.golden_id, record.c.features)
-        .select_from(chosen.join(record, true()))).all()
-    rows.sort(key=lambda row: (row.item, row.rank))
-    closest: list[list[str]] = [[] for _ in item_keys]
-    stored: dict[str, tuple[str, dict[str, Any]]] = {}
-    for item, _rank, record_id, golden_id, features in rows:
-        closest[item].append(record_id)
-        if record_id not in stored:
-            stored[record_id] = (golden_id, loads(features))
-    return closest, stored
-
-
 def _score_against_graph(
-    connection: Connection, database: Database, incoming: list[CustomerFeatures], item_keys: list[set[str]],
+    connection: Connection, incoming: list[CustomerFeatures], item_keys: list[set[str]],
     settings: MatchSettings,
 ) -> list[dict[str, _Verdict]]:
     """Per incoming record: the verdict against each candidate golden customer (its best record).
@@ -328,7 +295,7 @@ def _score_against_graph(
     rather than golden customers needs no golden id for each of the many key hits of a record in a
     large graph, only for the few that are scored.
     """
-    nearest, stored = _candidates(connection, database, item_keys, settings.max_block_size, settings.max_candidates)
+    nearest, stored = _candidates(connection, item_keys, settings.max_block_size, settings.max_candidates)
     candidate_ids = sorted(stored)
     chosen = [[(record_id, stored[record_id][0]) for record_id in records] for records in nearest]
     pairs = [(item, record_id, golden_id) for item, candidates in enumerate(chosen)

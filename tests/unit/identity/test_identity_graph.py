@@ -166,7 +166,7 @@ def test_consent_opt_out_anywhere_wins_per_purpose(database):
 def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(database):
     """Ten Meiers in one postcode share a surname key; the one who also shares the birth date
     (two keys) and the one who shares a rare key are chosen before the others, on both databases
-    (PostgreSQL ranks in SQL, SQLite in Python: both must choose alike)."""
+    (each reads a key's hits its own way: both must choose alike)."""
     narrow = MatchSettings(max_candidates=2, max_block_size=8)
     for number in range(10):
         graph.resolve(database, [customer("sumup", f"m-{number}", first_name=f"Kunde{number}", last_name="Meier",
@@ -181,7 +181,7 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     door_key = {key for key in blocking_keys(customer_features(kaya)) if key.startswith("ph:")}
     same_door_keys = blocking_keys(customer_features(incoming)) | door_key  # as if typed at Kaya's door
     with database.transaction() as connection:
-        closest, stored = graph._candidates(connection, database, [same_door_keys], narrow.max_block_size,
+        closest, stored = graph._candidates(connection, [same_door_keys], narrow.max_block_size,
                                             narrow.max_candidates)
         hits = graph._key_hits(connection, sorted(same_door_keys), narrow.max_block_size)
     assert closest == [[same_birthday.record_id, same_door.record_id]]
