@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -26,10 +26,7 @@ import numpy as np
 from sqlalchemy import (
     ARRAY,
     Connection,
-    Integer,
     String,
-    Table,
-    any_,
     bindparam,
     func,
     literal,
@@ -41,6 +38,7 @@ from sqlalchemy import (
 )
 
 from ..model.customer import Customer
+from ..store.bulk import in_chunks, insert_rows, is_postgres, one_of
 from ..store.database import Database, dumps, loads
 from ..store.identity import (
     blocking_keys as keys_table,
@@ -61,7 +59,6 @@ from .settings import MatchSettings
 from .survivorship import SourceRecord, build_golden_record
 
 ANONYMOUS = "anonymous"
-_SQL_CHUNK = 2000  # values per IN list on SQLite: well inside its parameter limit
 _MAX_REVIEWS_PER_RECORD = 3
 
 
@@ -153,33 +150,14 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
     return [answer for answer in answers if answer is not None]
 
 
-def _is_postgres(connection: Connection) -> bool:
-    return connection.dialect.name == "postgresql"
-
-
-def _chunks(connection: Connection, values: list[Any]) -> Iterator[list[Any]]:
-    """PostgreSQL takes a whole list as one array parameter; SQLite gets IN lists of bounded length."""
-    step = max(len(values), 1) if _is_postgres(connection) else _SQL_CHUNK
-    for start in range(0, len(values), step):
-        yield values[start:start + step]
-
-
-def _one_of(connection: Connection, column: Any, values: list[str]) -> Any:
-    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter instead of thousands, so the
-    driver does not build and parse a query text as long as the list."""
-    if _is_postgres(connection):
-        return column == any_(literal(values, ARRAY(String)))
-    return column.in_(values)
-
-
 def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
     unique = list(dict.fromkeys(links))
-    for chunk in _chunks(connection, unique):
+    for chunk in in_chunks(connection, unique):
         query = select(source_links.c.system, source_links.c.native_id, source_records.c.record_id,
                        source_records.c.golden_id, source_records.c.decision, source_records.c.score,
                        source_records.c.reasons)
-        if _is_postgres(connection):
+        if is_postgres(connection):
             wanted = func.unnest(literal([s for s, _ in chunk], ARRAY(String)),
                                  literal([n for _, n in chunk], ARRAY(String))
                                  ).table_valued("system", "native_id").render_derived(name="wanted")
@@ -208,10 +186,10 @@ def _key_strength(key: str) -> int:
 def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
     """Record ids per blocking key, at most `per_key` of them (the smallest ids): a key shared by
     thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
-    if _is_postgres(connection):
+    if is_postgres(connection):
         return _key_hits_postgres(connection, keys, per_key)
     hits: dict[str, list[str]] = defaultdict(list)
-    for chunk in _chunks(connection, keys):
+    for chunk in in_chunks(connection, keys):
         ranked = (
             select(keys_table.c.key, keys_table.c.record_id,
                    func.row_number().over(partition_by=keys_table.c.key,
@@ -241,10 +219,10 @@ def _key_hits_postgres(connection: Connection, keys: list[str], per_key: int) ->
 def _stored_candidates(connection: Connection, record_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Golden id and stored features (JSON) of records, by record id."""
     stored: dict[str, tuple[str, dict[str, Any]]] = {}
-    for chunk in _chunks(connection, record_ids):
+    for chunk in in_chunks(connection, record_ids):
         rows = connection.execute(
             select(source_records.c.record_id, source_records.c.golden_id, source_records.c.features)
-            .where(_one_of(connection, source_records.c.record_id, chunk))).all()
+            .where(one_of(connection, source_records.c.record_id, chunk))).all()
         for record_id, golden_id, data in rows:
             stored[record_id] = (golden_id, loads(data))
     return stored
@@ -431,7 +409,7 @@ def _write(
     for o in outcomes:
         if o.is_new_golden or o.golden_id in in_hand:
             in_hand[o.golden_id].append(SourceRecord(o.record_id, links[o.index][0][0], customers[o.index], now))
-    _insert_rows(connection, golden_customers, [
+    insert_rows(connection, golden_customers, [
         {"golden_id": golden_id, "status": "active", "merged_into": None,
          "record": dumps(build_golden_record(records, settings).model_dump(mode="json")),
          "created_at": now, "updated_at": now} for golden_id, records in in_hand.items()])
@@ -445,7 +423,7 @@ def _write(
             "decision": DECISIONS[o.decision], "score": round(o.best.score, 2) if o.best else None,
             "reasons": dumps(reasons), "created_at": now,
         })
-    _insert_rows(connection, source_records, record_rows)
+    insert_rows(connection, source_records, record_rows)
     # Key order: concurrent resolvers (several n8n workers) then lock links in one order and wait for
     # each other instead of deadlocking.
     link_rows = sorted(({"system": s, "native_id": n, "record_id": o.record_id}
@@ -460,7 +438,7 @@ def _write(
         _drop_lost(connection, lost, links, answers, keep=surviving)
         rebuilt = {o.golden_id for o in lost if o.golden_id in in_hand} & surviving
     key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in keys_of[o.index]]
-    _insert_rows(connection, keys_table, key_rows)
+    insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, database, outcomes, now)
     # Sorted: replicas resolving at once then lock golden customers in one order (no deadlock).
     _refresh_golden_records(connection, sorted({o.golden_id for o in outcomes if o.golden_id not in in_hand}
@@ -469,23 +447,6 @@ def _write(
         answers[o.index] = Resolution(
             o.index, o.golden_id, DECISIONS[o.decision], round(o.best.score, 2) if o.best else None,
             reasons_of[o.record_id], o.record_id, review_ids=review_ids.get(o.record_id, []))
-
-
-def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Plain inserts of many rows; on PostgreSQL by COPY in the same transaction (one round trip
-    instead of one statement per row)."""
-    if not rows:
-        return
-    if not _is_postgres(connection):
-        connection.execute(table.insert(), rows)
-        return
-    columns = list(rows[0])
-    driver_connection = connection.connection.driver_connection
-    assert driver_connection is not None
-    with driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
 
 
 def _insert_links(connection: Connection, database: Database, rows: list[dict[str, str]]) -> set[tuple[str, str]]:
@@ -550,8 +511,8 @@ def _rejected_golden_pairs(connection: Connection, golden_ids: set[str]) -> set[
         select(left.c.golden_id, right.c.golden_id)
         .select_from(not_a_match.join(left, left.c.record_id == not_a_match.c.record_a)
                      .join(right, right.c.record_id == not_a_match.c.record_b))
-        .where(or_(_one_of(connection, left.c.golden_id, sorted(golden_ids)),
-                   _one_of(connection, right.c.golden_id, sorted(golden_ids))))
+        .where(or_(one_of(connection, left.c.golden_id, sorted(golden_ids)),
+                   one_of(connection, right.c.golden_id, sorted(golden_ids))))
     )
     return {frozenset(row) for row in rows}
 
@@ -563,11 +524,11 @@ def _refresh_golden_records(
 ) -> None:
     golden_ids = list(golden_ids)
     records: dict[str, list[SourceRecord]] = defaultdict(list)
-    for chunk in _chunks(connection, golden_ids):
+    for chunk in in_chunks(connection, golden_ids):
         rows = connection.execute(
             select(source_records.c.record_id, source_records.c.golden_id, source_records.c.system,
                    source_records.c.payload, source_records.c.created_at)
-            .where(_one_of(connection, source_records.c.golden_id, chunk))).all()
+            .where(one_of(connection, source_records.c.golden_id, chunk))).all()
         for row in rows:
             records[row.golden_id].append(SourceRecord(
                 row.record_id, row.system, Customer.model_validate_json(row.payload), row.created_at))
