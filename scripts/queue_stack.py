@@ -15,7 +15,9 @@
     python scripts/queue_stack.py up   [--run-dir .run-queue] [--workers 2]
     python scripts/queue_stack.py down [--run-dir .run-queue]
 
-Set-up steps and the n8n CLI are those of `scripts/n8n_stack.py` (imported).
+Set-up steps and the n8n CLI are those of `scripts/n8n_stack.py` (imported). To profile n8n, set
+BELEGFLUSS_N8N_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof/{name}" and summarise the profiles
+with `scripts/cpuprofile_summary.py`.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ REPLICAS = ("sidecar-a", "sidecar-b")
 POS_WORKFLOW_ID = n8n_stack.workflow_id(n8n_stack.WORKFLOWS / "pos-sale-to-crm" / "pos-sale-to-crm.json")
 WORKER_CONCURRENCY = 10
 ACTIVE_STATES = ("new", "running", "waiting")
+# Extra Node.js options for the n8n servers of the stack (not its CLI calls); `{name}` becomes the
+# process name (n8n-main, n8n-webhook, n8n-worker-1, ...).
+N8N_NODE_OPTIONS_VARIABLE = "BELEGFLUSS_N8N_NODE_OPTIONS"
 
 
 @dataclass
@@ -183,6 +188,12 @@ def _n8n_process(binary: Path, user_folder: Path, queue_env: dict[str, str], log
     return n8n
 
 
+def _server_node_options(name: str) -> dict[str, str]:
+    """NODE_OPTIONS for the n8n server `name` when N8N_NODE_OPTIONS_VARIABLE asks for them (profiling)."""
+    node_options = os.environ.get(N8N_NODE_OPTIONS_VARIABLE)
+    return {"NODE_OPTIONS": node_options.replace("{name}", name)} if node_options else {}
+
+
 def _copy_node_pack(installed_in: Path, user_folder: Path) -> None:
     """Every n8n process has a user folder of its own (event logs, runner state), and in each the
     node pack where a community install puts it."""
@@ -272,6 +283,7 @@ def up(run_dir: Path, *, workers: int = 2, workflow_rate_limit: int | None = Non
             {**SIDECAR_BEARER_CREDENTIAL, "data": {"token": info.workflow_key}},
         ])
         info.workflows = import_and_publish_templates(main, info, run_dir / "templates")
+        main.env.update(_server_node_options("n8n-main"))
         pids["n8n-main"] = main.start(Path(logs["n8n-main"]))
         info.save()
         wait_until(lambda: httpx.get(f"{info.n8n_url}/healthz/readiness").is_success, "n8n main",
@@ -281,6 +293,7 @@ def up(run_dir: Path, *, workers: int = 2, workflow_rate_limit: int | None = Non
             folder = run_dir / name
             _copy_node_pack(main_folder, folder)
             process = _n8n_process(n8n_binary, folder, queue_env, n8n_log_level)
+            process.env.update(_server_node_options(name))
             if name == "n8n-webhook":
                 info.webhook_url = f"http://127.0.0.1:{process.port}"
                 pids[name] = n8n_stack._start([str(n8n_binary), "webhook"], Path(logs[name]), process.env)

@@ -52,6 +52,11 @@ function intakeSidecar() {
 	return bodies;
 }
 
+/** Lets the other requests in flight move on. */
+async function nextTick() {
+	for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+}
+
 function webhookItem(source: string, codes: string[] | string) {
 	const body = Array.isArray(codes) ? codes.map((code) => ({ code })) : { code: codes };
 	return { json: { body, query: { source } } };
@@ -123,6 +128,41 @@ describe('Event → Take In POS Sales', () => {
 		await runNode(context([webhookItem('sumup', codes)], { options: { batchSize: 3 } }));
 
 		expect(bodies.map((body) => body.items.length)).toEqual([3, 3, 1]);
+	});
+
+	it('sends batches in parallel up to Parallel Requests and keeps the output in input order', async () => {
+		let inFlight = 0;
+		let mostInFlight = 0;
+		nock(BASE_URL)
+			.persist()
+			.post('/v1/intake')
+			.reply(200, async (request: Request) => {
+				const body = (await request.json()) as IntakeBody;
+				inFlight += 1;
+				mostInFlight = Math.max(mostInFlight, inFlight);
+				// The first batch answers last.
+				await nextTick();
+				if (body.items[0].code === 'c0') await nextTick();
+				inFlight -= 1;
+				const eventIds = body.items.map((item) => `sumup:${item.code}`);
+				return {
+					results: eventIds.map((event_id, index) => ({ index, ok: true, event_id })),
+					deliveries: [{ target: 'hubspot:cafe', event_ids: eventIds }],
+				};
+			});
+		const codes = Array.from({ length: 7 }, (_unused, n) => `c${n}`);
+
+		const [batches] = await runNode(
+			context([webhookItem('sumup', codes)], { options: { batchSize: 2, parallelRequests: 2 } }),
+		);
+
+		expect(mostInFlight).toBe(2);
+		expect(batches.map((batch) => batch.json.event_ids)).toEqual([
+			['sumup:c0', 'sumup:c1'],
+			['sumup:c2', 'sumup:c3'],
+			['sumup:c4', 'sumup:c5'],
+			['sumup:c6'],
+		]);
 	});
 
 	it('stops the workflow when Belegfluss refuses the call, or passes the error on when told to continue', async () => {

@@ -77,6 +77,7 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'review', operation: 'reject' }, ['']],
 		[{ resource: 'delivery', operation: 'checkCircuit' }, ['Allowed', 'Parked']],
 		[{ resource: 'delivery', operation: 'reportOutcome' }, ['']],
+		[{ resource: 'delivery', operation: 'writeHubspotNotes' }, ['']],
 		[{ resource: 'redelivery', operation: 'claim' }, ['']],
 		[{ resource: 'redelivery', operation: 'report' }, ['']],
 		[{ resource: 'consistency', operation: 'runChecks' }, ['']],
@@ -95,7 +96,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(22);
+		expect(operations.length).toBe(23);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}
@@ -139,7 +140,9 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('offers the same retry options on every operation that calls the sidecar', () => {
-		for (const { resource, operation } of operations) {
+		// Write HubSpot Notes joins two items inside n8n and calls nothing.
+		const callingSidecar = operations.filter(({ operation }) => operation !== 'writeHubspotNotes');
+		for (const { resource, operation } of callingSidecar) {
 			const options = description.properties.find(
 				(property) =>
 					property.name === 'options' &&

@@ -74,7 +74,7 @@ export class Belegfluss implements INodeType {
 						name: 'Delivery',
 						value: 'delivery',
 						description:
-							'Circuit breakers per CRM or other target, shared by all workers: check before delivering, report after',
+							'Circuit breakers per CRM or other target, shared by all workers: check before delivering, report after; HubSpot notes for CRM batches',
 					},
 					{
 						name: 'Event',

@@ -22,6 +22,16 @@ export const batchSizeOption: INodeProperties = {
 		'How many items go to Belegfluss in one request. All input items are sent, batch by batch.',
 };
 
+export const parallelRequestsOption: INodeProperties = {
+	displayName: 'Parallel Requests',
+	name: 'parallelRequests',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 8 },
+	default: 1,
+	description:
+		'How many batches go to Belegfluss at the same time. More than one lets several sidecar replicas work on one large webhook call.',
+};
+
 export const maxAttemptsOption: INodeProperties = {
 	displayName: 'Max Attempts',
 	name: 'maxAttempts',
@@ -89,6 +99,7 @@ export function optionsCollection(
 
 export interface NodeOptions {
 	batchSize: number;
+	parallelRequests: number;
 	limits: RetryLimits;
 	onInvalidItems: InvalidItemHandling;
 	quarantineInvalidItems: boolean;
@@ -101,6 +112,7 @@ export function readOptions(this: IExecuteFunctions): NodeOptions {
 	const raw = this.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
 		batchSize: Math.max(1, Math.floor(Number(raw.batchSize ?? DEFAULT_BATCH_SIZE))),
+		parallelRequests: Math.max(1, Math.floor(Number(raw.parallelRequests ?? 1))),
 		limits: {
 			maxAttempts: Math.max(1, Math.floor(Number(raw.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))),
 			maxRetryTimeSeconds: Math.max(0, Number(raw.maxRetryTime ?? DEFAULT_MAX_RETRY_TIME_SECONDS)),

@@ -3,10 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceOperations } from '../../shared/operation';
 import { checkCircuitDescription, checkCircuitOperation } from './checkCircuit';
 import { reportOutcomeDescription, reportOutcomeOperation } from './reportOutcome';
+import { writeHubspotNotesDescription, writeHubspotNotesOperation } from './writeHubspotNotes';
 
 export const deliveryOperations: ResourceOperations = {
 	checkCircuit: checkCircuitOperation,
 	reportOutcome: reportOutcomeOperation,
+	writeHubspotNotes: writeHubspotNotesOperation,
 };
 
 export const deliveryDescription: INodeProperties[] = [
@@ -31,9 +33,17 @@ export const deliveryDescription: INodeProperties[] = [
 				description:
 					"Tell the target's circuit breaker whether a delivery worked; repeated failures open the circuit for all workers",
 			},
+			{
+				name: 'Write HubSpot Notes',
+				value: 'writeHubspotNotes',
+				action: 'Associate purchase notes with their contacts',
+				description:
+					"Turn a CRM batch's purchase notes into HubSpot's notes batch-create body, each note associated with the contact HubSpot's upsert answered for its golden ID. Runs in n8n, calls nothing.",
+			},
 		],
 		default: 'checkCircuit',
 	},
 	...checkCircuitDescription,
 	...reportOutcomeDescription,
+	...writeHubspotNotesDescription,
 ];

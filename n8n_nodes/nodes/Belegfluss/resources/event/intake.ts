@@ -21,11 +21,14 @@ import { NodeApiError } from 'n8n-workflow';
 import { originFields, readText } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
 import { showFor } from '../../shared/operation';
+import { mapConcurrently } from '../../shared/concurrency';
+import type { NodeOptions } from '../../shared/options';
 import {
 	batchSizeOption,
 	maxAttemptsOption,
 	maxRetryTimeOption,
 	optionsCollection,
+	parallelRequestsOption,
 	readOptions,
 } from '../../shared/options';
 import { valueAtPath } from '../../shared/payload';
@@ -55,6 +58,39 @@ function pairedItems(indexes: Iterable<number>): IPairedItemData[] {
 	return [...new Set(indexes)].sort((a, b) => a - b).map((item) => ({ item }));
 }
 
+/** One request's worth of payloads of one source. */
+interface Chunk {
+	source: string;
+	payloads: Payload[];
+}
+
+/** What the sidecar answered to a chunk, or the error that stopped it (continue on fail). */
+type ChunkAnswer = { answer: IDataObject; error?: undefined } | { error: NodeApiError };
+
+async function sendChunk(
+	this: IExecuteFunctions,
+	{ source, payloads }: Chunk,
+	origin: IDataObject,
+	options: NodeOptions,
+): Promise<ChunkAnswer> {
+	try {
+		const answer = await callSidecar.call(
+			this,
+			{
+				method: 'POST',
+				path: '/v1/intake',
+				body: { ...origin, source, items: payloads.map((entry) => entry.payload) as IDataObject[] },
+			},
+			options.limits,
+			payloads[0].itemIndex,
+		);
+		return { answer };
+	} catch (error) {
+		if (!this.continueOnFail()) throw new NodeApiError(this.getNode(), error as JsonObject);
+		return { error: error as NodeApiError };
+	}
+}
+
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readOptions.call(this);
@@ -66,58 +102,50 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			payloads.push({ payload, itemIndex });
 		bySource.set(source, payloads);
 	});
-
-	const batches: INodeExecutionData[] = [];
-	const tickets: INodeExecutionData[] = [];
-	const origin = originFields.call(this);
+	const chunks: Chunk[] = [];
 	for (const [source, payloads] of bySource) {
 		for (let offset = 0; offset < payloads.length; offset += options.batchSize) {
-			const chunk = payloads.slice(offset, offset + options.batchSize);
-			let answer: IDataObject;
-			try {
-				answer = await callSidecar.call(
-					this,
-					{
-						method: 'POST',
-						path: '/v1/intake',
-						body: {
-							...origin,
-							source,
-							items: chunk.map((entry) => entry.payload) as IDataObject[],
-						},
-					},
-					options.limits,
-					chunk[0].itemIndex,
-				);
-			} catch (error) {
-				if (!this.continueOnFail()) throw new NodeApiError(this.getNode(), error as JsonObject);
-				tickets.push({
-					json: { error: (error as NodeApiError).message, source, payloads: chunk.length },
-					error: error as NodeApiError,
-					pairedItem: pairedItems(chunk.map((entry) => entry.itemIndex)),
-				});
-				continue;
-			}
-			const results = (answer.results ?? []) as IDataObject[];
-			const originOfEvent = new Map<string, number>();
-			for (const result of results) {
-				const entry = chunk[Number(result.index)];
-				if (result.event_id) originOfEvent.set(String(result.event_id), entry.itemIndex);
-				if (result.ticket_id) {
-					tickets.push({ json: { source, ...result }, pairedItem: { item: entry.itemIndex } });
-				}
-			}
-			for (const batch of (answer.deliveries ?? []) as IDataObject[]) {
-				const eventIds = (batch.event_ids ?? []) as string[];
-				batches.push({
-					json: batch,
-					pairedItem: pairedItems(
-						eventIds.map((id) => originOfEvent.get(id) ?? chunk[0].itemIndex),
-					),
-				});
-			}
+			chunks.push({ source, payloads: payloads.slice(offset, offset + options.batchSize) });
 		}
 	}
+
+	const origin = originFields.call(this);
+	const answers = await mapConcurrently(
+		chunks,
+		options.parallelRequests,
+		async (chunk) => await sendChunk.call(this, chunk, origin, options),
+	);
+
+	// Outputs in input order, whichever request finished first.
+	const batches: INodeExecutionData[] = [];
+	const tickets: INodeExecutionData[] = [];
+	chunks.forEach(({ source, payloads: chunk }, chunkIndex) => {
+		const outcome = answers[chunkIndex];
+		if (outcome.error) {
+			tickets.push({
+				json: { error: outcome.error.message, source, payloads: chunk.length },
+				error: outcome.error,
+				pairedItem: pairedItems(chunk.map((entry) => entry.itemIndex)),
+			});
+			return;
+		}
+		const results = (outcome.answer.results ?? []) as IDataObject[];
+		const originOfEvent = new Map<string, number>();
+		for (const result of results) {
+			const entry = chunk[Number(result.index)];
+			if (result.event_id) originOfEvent.set(String(result.event_id), entry.itemIndex);
+			if (result.ticket_id) {
+				tickets.push({ json: { source, ...result }, pairedItem: { item: entry.itemIndex } });
+			}
+		}
+		for (const batch of (outcome.answer.deliveries ?? []) as IDataObject[]) {
+			const eventIds = (batch.event_ids ?? []) as string[];
+			batches.push({
+				json: batch,
+				pairedItem: pairedItems(eventIds.map((id) => originOfEvent.get(id) ?? chunk[0].itemIndex)),
+			});
+		}
+	});
 	return [batches, tickets];
 }
 
@@ -142,7 +170,12 @@ export const intakeDescription: INodeProperties[] = [
 			'Field of the input item that holds the POS payload, or an array of many: "body" for items from a Webhook node. Leave empty to send the whole item as one payload.',
 		displayOptions: { show },
 	},
-	optionsCollection(show, [batchSizeOption, maxAttemptsOption, maxRetryTimeOption]),
+	optionsCollection(show, [
+		batchSizeOption,
+		maxAttemptsOption,
+		maxRetryTimeOption,
+		parallelRequestsOption,
+	]),
 ];
 
 export const intakeOperation: Operation = { outputs: ['CRM Batches', 'Tickets'], execute };
