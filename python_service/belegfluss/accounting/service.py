@@ -20,7 +20,7 @@ from ..model.errors import ItemError
 from ..profiles.model import LocationProfile
 from ..store import bookings as booking_store
 from ..store import quarantine as quarantine_store
-from ..store.database import Database, loads
+from ..store.database import Database, content_hash, loads
 from ..store.events import events as events_table
 from ..validation.pipeline import schema_errors
 from .booking import BOOKING_LIST, Booking
@@ -60,11 +60,11 @@ def book_items(database: Database | None, profile: LocationProfile, items: list[
 
 
 def book_events(database: Database | None, profile: LocationProfile, events: list[Any], *,
-                payloads: list[dict[str, Any]] | None = None, with_bookings: bool = True) -> list[dict[str, Any]]:
+                payload_hashes: list[str] | None = None, with_bookings: bool = True) -> list[dict[str, Any]]:
     """Parsed events booked under the profile, one answer per event (indexed by position); with a
-    database their sets are stored once (see `store_booking_sets`). `payloads`: the events' JSON
-    where the caller has it already (spares a dump); `with_bookings` off leaves the booking rows
-    out of the answers (a caller that needs only the outcome)."""
+    database their sets are stored once (see `store_booking_sets`). `payload_hashes`: the events'
+    `content_hash` where the caller has it already (spares a dump and a hash); `with_bookings` off
+    leaves the booking rows out of the answers (a caller that needs only the outcome)."""
     answers: list[dict[str, Any]] = []
     to_store: list[tuple[dict[str, Any], booking_store.NewSet]] = []
     for index, event in enumerate(events):
@@ -80,10 +80,10 @@ def book_events(database: Database | None, profile: LocationProfile, events: lis
         if database is None:
             answer.update({"bookings": bookings_json(result.bookings), "warnings": warnings})
         else:
-            payload = payloads[index] if payloads is not None else event.model_dump(mode="json")
+            event_hash = (payload_hashes[index] if payload_hashes is not None
+                          else content_hash(event.model_dump(mode="json")))
             to_store.append((answer, booking_store.NewSet(
-                event.id, event.location_id, event.type, booking_store.content_hash(payload), result.bookings,
-                warnings)))
+                event.id, event.location_id, event.type, event_hash, result.bookings, warnings)))
     if database is not None:
         stored_sets = booking_store.store_booking_sets(database, [new for _, new in to_store], with_rows=with_bookings)
         for (answer, new), stored in zip(to_store, stored_sets):

@@ -49,6 +49,7 @@ class _Sale:
     answer: dict[str, Any]
     sale: Sale | None = None
     payload: dict[str, Any] | None = None  # the sale's canonical JSON
+    payload_hash: str = ""  # its content hash, taken from validation so the booking store hashes nothing again
     profile: LocationProfile | None = None
     new: bool = False
 
@@ -87,6 +88,7 @@ def take_in(database: Database, profiles: ProfileRegistry, validation_profile: P
         entry = _Sale(answer)
         if result.ok and isinstance(result.event, Sale):
             entry.sale, entry.payload, entry.new = result.event, result.payload, result.stored == "new"
+            entry.payload_hash = result.payload_hash
             entry.profile = profiles.get(entry.sale.location_id)
         sales.append(entry)
     _book(database, sales, policies, origin)
@@ -105,7 +107,7 @@ def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, orig
     unbookable: list[_Sale] = []
     for group in by_profile.values():
         answers = book_events(database, group[0].profile, [entry.sale for entry in group],
-                              payloads=[entry.payload for entry in group], with_bookings=False)
+                              payload_hashes=[entry.payload_hash for entry in group], with_bookings=False)
         for entry, booked in zip(group, answers):
             if booked["ok"]:
                 entry.answer["booked"] = booked["stored"]

@@ -13,7 +13,6 @@ are never changed; a correction arriving later is a new booking set and lands in
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -90,10 +89,6 @@ datev_exports = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("location_id", "date_from", "date_to", "batch", name="ux_exports_period_batch"),
 )
-
-
-def content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(dumps(payload).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

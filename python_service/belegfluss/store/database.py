@@ -8,6 +8,7 @@ per-test PostgreSQL schema without an Alembic environment per schema).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,11 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 def dumps(value: Any) -> str:
     """JSON text for payload columns (orjson: fast, exact for the str-encoded Decimals we keep)."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def content_hash(value: Any) -> str:
+    """SHA-256 of the JSON text `dumps` writes: the same content hashes the same, whatever its key order."""
+    return hashlib.sha256(dumps(value).encode()).hexdigest()
 
 
 def loads(value: str | bytes | None) -> Any:

@@ -7,7 +7,6 @@ check-then-insert, so two replicas receiving the same event at once store it onc
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -19,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import BigInteger, Column, Index, String, Table, Text, func, select
 
 from ..model import Sale, ZReport
-from .database import Database, UtcDateTime, dumps, loads, metadata
+from .database import Database, UtcDateTime, content_hash, dumps, loads, metadata
 
 StoreOutcome = Literal["new", "duplicate", "conflict"]
 
@@ -59,15 +58,12 @@ def receipt_sequence(receipt_number: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(dumps(payload).encode()).hexdigest()
-
-
 def _cents(amount: Decimal) -> int:
     return int(amount * 100)
 
 
-def _row(event: Sale | ZReport, payload: dict[str, Any], now: datetime, token: str) -> dict[str, Any]:
+def _row(event: Sale | ZReport, payload: dict[str, Any], payload_hash: str, now: datetime,
+         token: str) -> dict[str, Any]:
     if isinstance(event, ZReport):
         receipt_number = f"Z{event.z_number}"
         occurred = event.closed_at or datetime.combine(event.business_date, datetime.min.time(), timezone.utc)
@@ -95,7 +91,7 @@ def _row(event: Sale | ZReport, payload: dict[str, Any], now: datetime, token: s
         "tse_serial": tse.serial if tse else None,
         "tse_transaction_number": tse.transaction_number if tse else None,
         "tse_signature_counter": tse.signature_counter if tse else None,
-        "content_hash": content_hash(payload),
+        "content_hash": payload_hash,
         "payload": dumps(payload),
         "stored_at": now,
         "write_token": token,
@@ -114,9 +110,11 @@ class StoredEvent:
 
 
 def store_events(
-    database: Database, items: Sequence[tuple[Sale | ZReport, dict[str, Any]]]
+    database: Database, items: Sequence[tuple[Sale | ZReport, dict[str, Any]]],
+    payload_hashes: Sequence[str] | None = None,
 ) -> list[StoreOutcome]:
     """Store (event, its JSON payload) pairs; answer per pair whether it was new, a replay or a conflict.
+    `payload_hashes`: the payloads' `content_hash` where the caller has it already.
 
     Rows go in with one executemany `INSERT … ON CONFLICT DO NOTHING`; each call writes its own
     random token, so reading the rows back tells which ones this call inserted, even when another
@@ -126,7 +124,8 @@ def store_events(
         return []
     now = datetime.now(timezone.utc)
     token = uuid.uuid4().hex
-    rows = [_row(event, payload, now, token) for event, payload in items]
+    hashes = payload_hashes if payload_hashes is not None else [content_hash(payload) for _, payload in items]
+    rows = [_row(event, payload, payload_hash, now, token) for (event, payload), payload_hash in zip(items, hashes)]
     with database.transaction() as connection:
         # Insert in key order: concurrent writers of overlapping batches then lock rows in the same
         # order and wait for each other instead of deadlocking.

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,8 +24,8 @@ from ..model.errors import schema_errors
 from ..profiles.model import LocationProfile
 from ..store import events as event_store
 from ..store import quarantine as quarantine_store
-from ..store.database import Database
-from ..store.events import content_hash, receipt_sequence
+from ..store.database import Database, content_hash
+from ..store.events import receipt_sequence
 from . import codes
 from .rules import check_event
 from .sequence import SequenceState, check_reference, check_tse_counter, receipt_warnings
@@ -46,6 +47,13 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @cached_property
+    def payload_hash(self) -> str:
+        """The payload's `content_hash`, computed once for the replay check, the event store and the
+        booking store."""
+        assert self.payload is not None
+        return content_hash(self.payload)
 
     def as_json(self) -> dict[str, Any]:
         answer: dict[str, Any] = {"index": self.index, "ok": self.ok}
@@ -124,7 +132,7 @@ def check_events(
         previous = stored.get(result.event.id)
         if previous is None:
             fresh.append(result)
-        elif previous.content_hash == content_hash(result.payload):
+        elif previous.content_hash == result.payload_hash:
             result.stored = "duplicate"
         else:
             result.errors.append(_conflict(result.event.id))
@@ -145,7 +153,8 @@ def check_events(
 
     if store:
         passing = [r for r in fresh if r.ok]
-        outcomes = event_store.store_events(database, [(r.event, r.payload) for r in passing])
+        outcomes = event_store.store_events(database, [(r.event, r.payload) for r in passing],
+                                            [r.payload_hash for r in passing])
         for result, outcome in zip(passing, outcomes):
             if outcome == "conflict":
                 result.errors.append(_conflict(result.event.id))
