@@ -15,13 +15,15 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-
 from belegfluss.store.database import Database
+from sqlalchemy import event
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_PROFILES = REPO / "workflows" / "profiles"
@@ -55,6 +57,21 @@ def database(database_url: str) -> Iterator[Database]:
     db.migrate()
     yield db
     db.dispose()
+
+
+@contextmanager
+def counted_statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements `database` sends while the block runs (an executemany counts once)."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def free_port() -> int:

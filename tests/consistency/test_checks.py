@@ -7,16 +7,21 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from belegfluss.accounting import service as accounting
+from belegfluss.consistency import checks
 from belegfluss.consistency.runner import CheckOptions, run_checks
 from belegfluss.profiles.registry import ProfileRegistry
 from belegfluss.quarantine.redelivery import RedeliveryPolicy
+from belegfluss.quarantine.service import Parking, park_deliveries
 from belegfluss.store import audit
 from belegfluss.store import quarantine as quarantine_store
-from belegfluss.store.database import Database
+from belegfluss.store.database import Database, loads
 from belegfluss.store.deliveries import record_deliveries
 from belegfluss.validation.pipeline import validate_events
+
 from tests.builders import sale
+from tests.conftest import counted_statements
 
 PROFILES = ProfileRegistry.load(Path(__file__).resolve().parents[2] / "workflows" / "profiles")
 CAFE = PROFILES.get("cafe-berlin")
@@ -117,3 +122,52 @@ def test_geldtransit_residue_after_a_short_payout_becomes_a_ticket(database: Dat
     [finding] = check(database, "geldtransit")["findings"]
     assert finding["subject"] == "cafe-berlin:1361"
     assert "6.30" in finding["message"] and finding["action"] == "ticket"
+
+
+def test_sale_parked_after_a_failed_delivery_and_found_by_the_check_is_one_redelivery(database: Database) -> None:
+    forgotten = customer_sale()
+    store(database, forgotten)
+    parked = park_deliveries(database, [Parking(forgotten["id"], "hubspot:cafe-berlin", "HubSpot answered 503")],
+                             POLICY)
+    [finding] = check(database, "undelivered_sales")["findings"]
+    assert finding["ticket_id"] == parked[forgotten["id"]]
+
+
+def test_the_undelivered_check_reads_only_the_sales_not_delivered(database: Database,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    delivered = [customer_sale() for _ in range(4)]
+    forgotten = customer_sale()
+    store(database, *delivered, forgotten)
+    record_deliveries(database, [(sale["id"], "hubspot:cafe-berlin") for sale in delivered],
+                      datetime.now(timezone.utc))
+    parsed: list[str] = []
+    monkeypatch.setattr(checks, "loads", lambda text: parsed.append(text) or loads(text))
+    [finding] = checks.undelivered_sales(database, [CAFE], LATER, timedelta(0))
+    assert finding.subject == forgotten["id"] and len(parsed) == 1
+
+
+def new_registers(count: int) -> list[str]:
+    return ["R" + uuid.uuid4().hex[:6] for _ in range(count)]
+
+
+@pytest.mark.parametrize("name, findings_of", [
+    ("undelivered_sales", lambda count: [customer_sale() for _ in range(count)]),
+    ("missing_bookings", lambda count: [sale() for _ in range(count)]),
+    ("receipt_sequence", lambda count: [sale(register_id=register, receipt_number=n)
+                                        for register in new_registers(count) for n in ("1", "3")]),
+])
+def test_acting_on_findings_takes_as_many_statements_for_many_findings_as_for_one(
+        database_url: str, name: str, findings_of) -> None:
+    statements_for = {}
+    for count in (1, 6):
+        database = Database(database_url)
+        database.drop_schema()  # each count on an empty store
+        database = Database(database_url)
+        database.migrate()
+        store(database, *findings_of(count))
+        with counted_statements(database) as statements:
+            report = check(database, name)
+        assert len(report["findings"]) == count
+        statements_for[count] = len(statements)
+        database.dispose()
+    assert statements_for[6] == statements_for[1]

@@ -11,27 +11,35 @@ from typing import Any, TypeVar
 import orjson
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.types import Scope
 
 from ..validation import codes
 from .errors import ApiError
 
 Envelope = TypeVar("Envelope", bound=BaseModel)
 _UNPARSED = object()
+_PARSED_BODY = "json_body"
+
+
+def hand_on_json(scope: Scope, data: Any) -> None:
+    """Keep a body that middleware already parsed (the heavy-request gate) for `read_json`."""
+    scope.setdefault("state", {})[_PARSED_BODY] = data  # the dict behind `request.state`
 
 
 async def read_json(request: Request) -> Any:
-    """The body as JSON, parsed once per request (the quota check counts items from the same parse)."""
-    cached = getattr(request.state, "json_body", _UNPARSED)
+    """The body as JSON, parsed once per request (shared with the quota check and the heavy-request gate)."""
+    cached = getattr(request.state, _PARSED_BODY, _UNPARSED)
     if cached is not _UNPARSED:
         return cached
     body = await request.body()
     if not body:
         raise ApiError(400, codes.BODY_INVALID_JSON, "The request body is empty; send a JSON object")
     try:
-        request.state.json_body = orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise ApiError(400, codes.BODY_INVALID_JSON, f"The request body is not valid JSON: {exc}") from exc
-    return request.state.json_body
+    hand_on_json(request.scope, data)
+    return data
 
 
 async def read_envelope(request: Request, model: type[Envelope]) -> Envelope:

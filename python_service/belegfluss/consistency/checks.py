@@ -22,7 +22,7 @@ from ..model.sale import CustomerRef
 from ..profiles.model import LocationProfile
 from ..store.bookings import booking_sets, bookings
 from ..store.database import Database, loads
-from ..store.deliveries import delivered_event_ids
+from ..store.deliveries import deliveries
 from ..store.events import events
 
 GAP_LIST_LIMIT = 50
@@ -43,17 +43,19 @@ def undelivered_sales(database: Database, profiles: list[LocationProfile], now: 
         target = profile.delivery_target
         if target is None:
             continue
+        delivered = (deliveries.c.event_id == events.c.event_id) & (deliveries.c.target == target)
         with database.connect() as connection:
             rows = connection.execute(
-                select(events.c.event_id, events.c.payload).where(
-                    events.c.location_id == profile.id, events.c.kind == "sale", events.c.stored_at < now - grace)
+                select(events.c.event_id, events.c.payload)
+                .select_from(events.outerjoin(deliveries, delivered))
+                .where(events.c.location_id == profile.id, events.c.kind == "sale",
+                       events.c.stored_at < now - grace, deliveries.c.event_id.is_(None))
+                .order_by(events.c.occurred_at)
             ).all()
-        delivered = delivered_event_ids(database, target, [row.event_id for row in rows])
         for row in rows:
             payload = loads(row.payload)
             # A sale without a customer reference has nothing to deliver to a CRM.
-            customer = CustomerRef.model_validate(payload.get("customer") or {})
-            if row.event_id not in delivered and customer.identifies_someone:
+            if CustomerRef.model_validate(payload.get("customer") or {}).identifies_someone:
                 yield Finding("undelivered_sale", row.event_id,
                               f"Sale {row.event_id} was stored but never reported as delivered to {target}",
                               {"target": target}, payload)

@@ -11,28 +11,36 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..identity.graph import get_customer
 from ..identity.survivorship import GoldenRecord
 from ..model.errors import schema_errors
 from ..model.sale import Sale
 from ..store.database import Database
+from ..store.identity import current_golden_records
 from . import CrmTarget, customer_payload, purchase_payload
+
+Goldens = dict[str, tuple[str, dict[str, Any]]]
+
+
+def _is_customer(item: Any) -> bool:
+    return isinstance(item, dict) and "golden_id" in item
 
 
 def map_to_crm(database: Database, target: CrmTarget, items: Sequence[Any]) -> list[dict[str, Any]]:
-    return [_map_one(database, target, index, item) for index, item in enumerate(items)]
+    golden_ids = [str(item["golden_id"]) for item in items if _is_customer(item)]
+    goldens = current_golden_records(database, golden_ids)
+    return [_map_one(goldens, target, index, item) for index, item in enumerate(items)]
 
 
-def _map_one(database: Database, target: CrmTarget, index: int, item: Any) -> dict[str, Any]:
-    if isinstance(item, dict) and "golden_id" in item:
-        view = get_customer(database, str(item["golden_id"]))
-        if view is None:
+def _map_one(goldens: Goldens, target: CrmTarget, index: int, item: Any) -> dict[str, Any]:
+    if _is_customer(item):
+        found = goldens.get(str(item["golden_id"]))
+        if found is None:
             return {"index": index, "ok": False, "errors": [{
                 "code": "identity.unknown_golden_id", "path": "$.golden_id", "value": item["golden_id"],
                 "message": f"No golden customer '{item['golden_id']}'"}]}
-        record = GoldenRecord.model_validate(view["record"])
-        return {"index": index, "ok": True, "kind": "customer", "golden_id": view["golden_id"],
-                "payload": customer_payload(target, view["golden_id"], record)}
+        golden_id, record = found
+        return {"index": index, "ok": True, "kind": "customer", "golden_id": golden_id,
+                "payload": customer_payload(target, golden_id, GoldenRecord.model_validate(record))}
     wrapped = isinstance(item, dict) and isinstance(item.get("sale"), dict)
     try:
         sale = Sale.model_validate(item["sale"] if wrapped else item)

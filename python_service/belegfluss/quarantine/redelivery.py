@@ -13,6 +13,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -65,30 +66,37 @@ def claim(database: Database, policy: RedeliveryPolicy, request: ClaimRequest) -
                                       now + timedelta(seconds=policy.lease_seconds), now)
 
 
-def report(database: Database, policy: RedeliveryPolicy, reports: list[OutcomeReport]) -> list[dict[str, Any]]:
+def report(database: Database, policy: RedeliveryPolicy,
+           reports: list[OutcomeReport]) -> list[dict[str, Any]]:
     """Per outcome: delivered, back in the queue with its next time, or dead-lettered (alert!)."""
-    answers = []
-    for index, outcome in enumerate(reports):
-        ticket = quarantine_store.get_ticket(database, outcome.id)
-        if ticket is None or ticket["max_attempts"] == 0:
-            answers.append({"index": index, "ok": False, "errors": [{
-                "code": "redelivery.unknown_ticket", "path": "$.id", "value": outcome.id,
-                "message": f"'{outcome.id}' is not a redelivery ticket"}]})
-            continue
-        if ticket["status"] != "open":
-            answers.append({"index": index, "ok": False, "errors": [{
-                "code": "redelivery.not_open", "path": "$.id", "value": outcome.id,
-                "message": f"Ticket '{outcome.id}' is already {ticket['status']}"}]})
-            continue
-        now = datetime.now(timezone.utc)
-        failures = ticket["attempt_count"] + 1
-        if outcome.ok:
-            status, next_at = "delivered", None
-        elif failures >= ticket["max_attempts"]:
-            status, next_at = "dead", None
-        else:
-            status, next_at = "open", now + policy.delay(failures)
-        attempt = {"at": now.isoformat(), "ok": outcome.ok, "status": outcome.status, "error": outcome.error}
-        updated = quarantine_store.record_delivery(database, outcome.id, attempt, status, next_at, now)
-        answers.append({"index": index, "ok": True, "ticket": updated, "dead_lettered": status == "dead"})
-    return answers
+    now = datetime.now(timezone.utc)
+    recorded = quarantine_store.record_deliveries(
+        database, [(outcome.id, partial(_attempt, policy, outcome, now)) for outcome in reports], now)
+    return [_answer(index, outcome, result) for index, (outcome, result) in enumerate(zip(reports, recorded))]
+
+
+def _attempt(policy: RedeliveryPolicy, outcome: OutcomeReport, now: datetime,
+             attempt_count: int, max_attempts: int) -> quarantine_store.DeliveryAttempt:
+    failures = attempt_count + 1
+    if outcome.ok:
+        status, next_at = "delivered", None
+    elif failures >= max_attempts:
+        status, next_at = "dead", None
+    else:
+        status, next_at = "open", now + policy.delay(failures)
+    entry = {"at": now.isoformat(), "ok": outcome.ok, "status": outcome.status, "error": outcome.error}
+    return quarantine_store.DeliveryAttempt(entry, status, next_at)
+
+
+def _answer(index: int, outcome: OutcomeReport,
+            recorded: quarantine_store.RecordedDelivery) -> dict[str, Any]:
+    ticket = recorded.ticket
+    if ticket is None or ticket["max_attempts"] == 0:
+        return {"index": index, "ok": False, "errors": [{
+            "code": "redelivery.unknown_ticket", "path": "$.id", "value": outcome.id,
+            "message": f"'{outcome.id}' is not a redelivery ticket"}]}
+    if recorded.attempt is None:
+        return {"index": index, "ok": False, "errors": [{
+            "code": "redelivery.not_open", "path": "$.id", "value": outcome.id,
+            "message": f"Ticket '{outcome.id}' is already {ticket['status']}"}]}
+    return {"index": index, "ok": True, "ticket": ticket, "dead_lettered": recorded.attempt.status == "dead"}

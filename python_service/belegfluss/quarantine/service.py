@@ -73,6 +73,7 @@ class Parking:
     reason: str
     origin: quarantine_store.TicketOrigin = quarantine_store.TicketOrigin()
     payload: dict[str, Any] | None = None  # the stored sale, when the caller has it in hand
+    source: str | None = None  # the ticket's source when not the sale's own, e.g. "check" for the nightly check
 
 
 def park_deliveries(database: Database, parkings: list[Parking], redelivery: RedeliveryPolicy) -> dict[str, str]:
@@ -81,9 +82,10 @@ def park_deliveries(database: Database, parkings: list[Parking], redelivery: Red
     payloads = {p.event_id: p.payload for p in parkings if p.payload is not None}
     payloads.update(event_store.load_payloads(database, [p.event_id for p in parkings if p.payload is None]))
     known = [parking for parking in parkings if parking.event_id in payloads]
-    requests = [TicketRequest(stage="delivery", source=str(payloads[p.event_id].get("source") or "pos"),
-                              payload=payloads[p.event_id], reason=p.reason, event_id=p.event_id, target=p.target,
-                              workflow=p.origin.workflow, node=p.origin.node, execution_id=p.origin.execution_id)
+    requests = [TicketRequest(stage="delivery", source=p.source or str(payloads[p.event_id].get("source") or "pos"),
+                              payload=payloads[p.event_id], reason=p.reason, event_id=p.event_id,
+                              target=p.target, workflow=p.origin.workflow, node=p.origin.node,
+                              execution_id=p.origin.execution_id)
                 for p in known]
     tickets = add_from_requests(database, requests, redelivery) if requests else []
     return {parking.event_id: ticket["ticket_id"] for parking, ticket in zip(known, tickets)}

@@ -5,10 +5,12 @@ are listed here and nowhere else."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..api.batch import hand_on_json
 from ..api.errors import error_body
 from ..api.responses import JsonResponse
 
@@ -25,13 +27,9 @@ class HeavyRoute:
     def matches_request(self, scope: Scope) -> bool:
         return scope["method"] == self.method and scope["path"].rstrip("/") == self.path
 
-    def matches_body(self, body: bytes) -> bool:
+    def matches_body(self, data: Any) -> bool:
         if self.body_field is None:
             return True
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return False  # the route answers the broken body itself, cheaply
         name, value = self.body_field
         return isinstance(data, dict) and data.get(name) == value
 
@@ -84,7 +82,13 @@ class HeavyRequestGate:
         if all(route.body_field is None for route in candidates):
             return True, receive
         body = await _read_body(receive)
-        return any(route.matches_body(body) for route in candidates), _replaying(body, receive)
+        replay = _replaying(body, receive)
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return False, replay  # the route answers the broken body itself, cheaply
+        hand_on_json(scope, data)  # the route reads this parse instead of parsing again
+        return any(route.matches_body(data) for route in candidates), replay
 
     def _shed(self) -> JsonResponse:
         return JsonResponse(

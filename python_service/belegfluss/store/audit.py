@@ -3,6 +3,8 @@ no change without a record). Entries are only ever appended."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -23,10 +25,29 @@ audit_log = Table(
 Index("ix_audit_subject", audit_log.c.subject, audit_log.c.at)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry to append: who (`actor`) did what to which `subject`, and why (`details`)."""
+
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, Any]
+
+
 def append(database: Database, actor: str, action: str, subject: str, details: dict[str, Any]) -> None:
+    append_all(database, [Entry(actor, action, subject, details)])
+
+
+def append_all(database: Database, new_entries: Sequence[Entry]) -> None:
+    """Append entries in one transaction, in order."""
+    if not new_entries:
+        return
+    now = datetime.now(timezone.utc)
     with database.transaction() as connection:
-        connection.execute(audit_log.insert().values(at=datetime.now(timezone.utc), actor=actor, action=action,
-                                                     subject=subject, details=dumps(details)))
+        connection.execute(audit_log.insert(), [
+            {"at": now, "actor": entry.actor, "action": entry.action, "subject": entry.subject,
+             "details": dumps(entry.details)} for entry in new_entries])
 
 
 def entries(database: Database, subject: str | None = None, action: str | None = None,

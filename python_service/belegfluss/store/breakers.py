@@ -9,7 +9,7 @@ created by `INSERT … ON CONFLICT DO NOTHING` under the same rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -95,11 +95,9 @@ def transition(database: Database, target: str, change: Change[Result]) -> tuple
     raise BreakerContention(f"circuit breaker '{target}' changed {MAX_SWAP_ATTEMPTS} times while being updated")
 
 
-def list_breakers(database: Database, state: str | None = None, targets: Iterable[str] | None = None) -> list[Breaker]:
+def list_breakers(database: Database, state: str | None = None) -> list[Breaker]:
     query = select(delivery_breakers).order_by(delivery_breakers.c.target)
     if state is not None:
         query = query.where(delivery_breakers.c.state == state)
-    if targets is not None:
-        query = query.where(delivery_breakers.c.target.in_(list(targets)))
     with database.connect() as connection:
         return [_breaker(row) for row in connection.execute(query)]

@@ -4,9 +4,14 @@ merge history, the review queue and remembered not-a-match pairs.
 Uniqueness lives in the schema (a system's native id links one record; a review pair is queued
 once; a not-a-match pair is kept once), and writers use `INSERT … ON CONFLICT DO NOTHING`, so two
 replicas resolving the same record at the same moment cannot create it twice.
+
+Also the bulk read of golden records that batch paths (CRM mapping) need.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -19,9 +24,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    or_,
+    select,
 )
 
-from .database import UtcDateTime, metadata
+from .bulk import in_chunks, one_of
+from .database import Database, UtcDateTime, loads, metadata
 
 golden_customers = Table(
     "identity_golden_customers",
@@ -112,3 +120,31 @@ not_a_match = Table(
     PrimaryKeyConstraint("record_a", "record_b", name="pk_identity_not_a_match"),
 )
 Index("ix_identity_not_a_match_b", not_a_match.c.record_b)
+
+
+def current_golden_records(database: Database,
+                           golden_ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Per requested golden id: the golden customer that holds its records today (following
+    `merged_into`, as `identity.graph.current_golden_id` does one id at a time) and its golden
+    record. One query on PostgreSQL, one per IN list on SQLite. Unknown ids and merge chains that
+    end nowhere or loop are left out."""
+    requested = sorted(set(golden_ids))
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    merged = golden_customers.c.status == "merged"
+    holding = or_(~merged, golden_customers.c.merged_into.is_(None), golden_customers.c.merged_into == "")
+    with database.connect() as connection:
+        for chunk in in_chunks(connection, requested):
+            chain = (select(golden_customers.c.golden_id.label("requested_id"), golden_customers.c.golden_id)
+                     .where(one_of(connection, golden_customers.c.golden_id, chunk))
+                     .cte("merge_chain", recursive=True))
+            # UNION, not UNION ALL: a looping chain repeats a row, which ends the recursion.
+            chain = chain.union(
+                select(chain.c.requested_id, golden_customers.c.merged_into)
+                .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
+                .where(~holding))
+            rows = connection.execute(
+                select(chain.c.requested_id, golden_customers.c.golden_id, golden_customers.c.record)
+                .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
+                .where(holding)).all()
+            found.update((row.requested_id, (row.golden_id, loads(row.record))) for row in rows)
+    return found

@@ -10,15 +10,15 @@ they are due at `next_attempt_at`, claimed by one worker at a time (a lease), an
 
 from __future__ import annotations
 
-import hashlib
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, func, or_, select, update
+from sqlalchemy import Column, Index, Integer, String, Table, Text, bindparam, func, or_, select, update
 
-from .database import Database, UtcDateTime, dumps, loads, metadata
+from .database import Database, UtcDateTime, content_hash, dumps, loads, metadata
 
 STATUSES = ("open", "resolved", "retried", "delivered", "dead")
 
@@ -94,7 +94,7 @@ def _payload_hash(ticket: NewTicket) -> str:
         key: list[Any] = ["delivery", ticket.target, ticket.event_id]
     else:
         key = [ticket.stage, ticket.source, ticket.payload]
-    return hashlib.sha256(dumps(key).encode()).hexdigest()
+    return content_hash(key)
 
 
 def _reason(ticket: NewTicket) -> str:
@@ -110,37 +110,35 @@ def _reason(ticket: NewTicket) -> str:
 def add_tickets(database: Database, new_tickets: list[NewTicket]) -> list[tuple[str, bool]]:
     """Store tickets; answer (ticket id, created) per input, reusing an open ticket for the same payload.
 
-    Tickets go in by payload hash order, so concurrent callers lock the unique index in one order.
+    One `INSERT … ON CONFLICT DO NOTHING` for the batch, in payload hash order, so concurrent callers
+    lock the unique index in one order; one read then finds the open tickets the others already hold.
     """
     now = datetime.now(timezone.utc)
-    hashes = [_payload_hash(ticket) for ticket in new_tickets]
-    results: list[tuple[str, bool]] = [("", False)] * len(new_tickets)
+    rows = [_row(ticket, now) for ticket in new_tickets]
+    if not rows:
+        return []
     with database.transaction() as connection:
-        for position in sorted(range(len(new_tickets)), key=hashes.__getitem__):
-            ticket, payload_hash = new_tickets[position], hashes[position]
-            ticket_id = "q_" + uuid.uuid4().hex[:20]
-            codes = ",".join(sorted({str(e.get("code", "")) for e in ticket.errors}))
-            inserted = connection.execute(
-                database.insert(tickets)
-                .values(
-                    ticket_id=ticket_id, status="open", stage=ticket.stage, source=ticket.source,
-                    reason=_reason(ticket), codes=codes[:1000], errors=dumps(ticket.errors),
-                    payload=dumps(ticket.payload), payload_hash=payload_hash, event_id=ticket.event_id,
-                    workflow=ticket.workflow, node=ticket.node, execution_id=ticket.execution_id,
-                    attempts="[]", created_at=now, updated_at=now, target=ticket.target,
-                    attempt_count=0, max_attempts=ticket.max_attempts, next_attempt_at=ticket.next_attempt_at,
-                )
-                .on_conflict_do_nothing()
-                .returning(tickets.c.ticket_id)
-            ).first()
-            if inserted is not None:
-                results[position] = (ticket_id, True)
-            else:
-                existing = connection.scalar(
-                    select(tickets.c.ticket_id).where(tickets.c.payload_hash == payload_hash, tickets.c.status == "open")
-                )
-                results[position] = (existing, False)
-    return results
+        inserted = set(connection.scalars(
+            database.insert(tickets).on_conflict_do_nothing().returning(tickets.c.ticket_id),
+            sorted(rows, key=lambda row: row["payload_hash"])))
+        taken = list({row["payload_hash"] for row in rows if row["ticket_id"] not in inserted})
+        open_ticket_of = dict(connection.execute(
+            select(tickets.c.payload_hash, tickets.c.ticket_id)
+            .where(tickets.c.payload_hash.in_(taken), tickets.c.status == "open")).all()) if taken else {}
+    return [(row["ticket_id"], True) if row["ticket_id"] in inserted else (open_ticket_of[row["payload_hash"]], False)
+            for row in rows]
+
+
+def _row(ticket: NewTicket, now: datetime) -> dict[str, Any]:
+    return {
+        "ticket_id": "q_" + uuid.uuid4().hex[:20], "status": "open", "stage": ticket.stage, "source": ticket.source,
+        "reason": _reason(ticket), "codes": ",".join(sorted({str(e.get("code", "")) for e in ticket.errors}))[:1000],
+        "errors": dumps(ticket.errors), "payload": dumps(ticket.payload), "payload_hash": _payload_hash(ticket),
+        "event_id": ticket.event_id, "workflow": ticket.workflow, "node": ticket.node,
+        "execution_id": ticket.execution_id, "attempts": "[]", "created_at": now, "updated_at": now,
+        "target": ticket.target, "attempt_count": 0, "max_attempts": ticket.max_attempts,
+        "next_attempt_at": ticket.next_attempt_at,
+    }
 
 
 def _as_dict(row: Any) -> dict[str, Any]:
@@ -250,29 +248,87 @@ def claim_due(database: Database, worker: str, limit: int, lease_until: datetime
         .with_for_update(skip_locked=True)
     )
     with database.transaction() as connection:
-        claimed = list(connection.scalars(
+        claimed = connection.execute(
             update(tickets).where(tickets.c.ticket_id.in_(due.scalar_subquery()))
             .values(claimed_by=worker, claimed_until=lease_until, updated_at=now)
-            .returning(tickets.c.ticket_id)
-        ))
-        rows = connection.execute(select(tickets).where(tickets.c.ticket_id.in_(claimed))).all() if claimed else []
-    return sorted((_as_dict(row) for row in rows), key=lambda ticket: ticket["next_attempt_at"] or "")
+            .returning(*tickets.c)
+        ).all()
+    return sorted((_as_dict(row) for row in claimed), key=lambda ticket: ticket["next_attempt_at"] or "")
 
 
-def record_delivery(database: Database, ticket_id: str, attempt: dict[str, Any], status: str,
-                    next_attempt_at: datetime | None, now: datetime) -> dict[str, Any] | None:
-    """Store one redelivery attempt: the outcome, the new status and when to try again."""
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """One redelivery attempt: its entry in the ticket's `attempts`, the ticket's status after it
+    and when the ticket is due again (None once delivered or dead)."""
+
+    entry: dict[str, Any]
+    status: str
+    next_attempt_at: datetime | None
+
+
+AttemptFor = Callable[[int, int], DeliveryAttempt]
+"""The attempt to record, given the ticket's attempt count so far and its max attempts."""
+
+
+@dataclass(frozen=True)
+class RecordedDelivery:
+    ticket: dict[str, Any] | None  # the ticket once the batch is stored; None: no such ticket
+    attempt: DeliveryAttempt | None  # None: not recorded, the ticket was no open redelivery ticket
+
+
+@dataclass
+class _OpenTicket:
+    attempts: list[dict[str, Any]]
+    attempt_count: int
+    max_attempts: int
+    status: str = "open"
+    next_attempt_at: datetime | None = None
+
+
+_RESOLUTIONS = {"delivered": "redelivered", "dead": "dead-lettered"}
+
+
+def record_deliveries(database: Database, attempts: Sequence[tuple[str, AttemptFor]],
+                      now: datetime) -> list[RecordedDelivery]:
+    """Record redelivery attempts in order, in one transaction: each only while its ticket is an
+    open redelivery ticket. The check is the conditional UPDATE that locks the tickets until the
+    attempts are written, so two workers reporting one ticket can neither both close it nor lose
+    an attempt."""
+    ticket_ids = sorted({ticket_id for ticket_id, _ in attempts})
+    # PostgreSQL locks in id order, so two workers reporting overlapping batches cannot deadlock.
+    still_open = (select(tickets.c.ticket_id)
+                  .where(tickets.c.ticket_id.in_(ticket_ids), tickets.c.status == "open", tickets.c.max_attempts > 0)
+                  .order_by(tickets.c.ticket_id).with_for_update())
     with database.transaction() as connection:
-        row = connection.execute(select(tickets.c.attempts, tickets.c.attempt_count)
-                                 .where(tickets.c.ticket_id == ticket_id)).first()
-        if row is None:
-            return None
-        connection.execute(
-            update(tickets).where(tickets.c.ticket_id == ticket_id).values(
-                attempts=dumps(loads(row.attempts) + [attempt]), attempt_count=row.attempt_count + 1,
-                status=status, next_attempt_at=next_attempt_at, claimed_by=None, claimed_until=None,
-                resolution="redelivered" if status == "delivered" else ("dead-lettered" if status == "dead" else None),
-                updated_at=now,
-            )
-        )
-    return get_ticket(database, ticket_id)
+        locked = connection.execute(
+            update(tickets).where(tickets.c.ticket_id.in_(still_open.scalar_subquery()))
+            .values(updated_at=now)
+            .returning(tickets.c.ticket_id, tickets.c.attempts, tickets.c.attempt_count, tickets.c.max_attempts)
+        ).all()
+        open_tickets = {row.ticket_id: _OpenTicket(loads(row.attempts), row.attempt_count, row.max_attempts)
+                        for row in locked}
+        recorded: list[DeliveryAttempt | None] = []
+        for ticket_id, attempt_for in attempts:
+            ticket = open_tickets.get(ticket_id)
+            if ticket is None or ticket.status != "open":
+                recorded.append(None)
+                continue
+            attempt = attempt_for(ticket.attempt_count, ticket.max_attempts)
+            ticket.attempts.append(attempt.entry)
+            ticket.attempt_count += 1
+            ticket.status, ticket.next_attempt_at = attempt.status, attempt.next_attempt_at
+            recorded.append(attempt)
+        if open_tickets:
+            connection.execute(
+                update(tickets).where(tickets.c.ticket_id == bindparam("b_ticket_id")).values(
+                    attempts=bindparam("b_attempts"), attempt_count=bindparam("b_attempt_count"),
+                    status=bindparam("b_status"), next_attempt_at=bindparam("b_next_attempt_at"),
+                    resolution=bindparam("b_resolution"), claimed_by=None, claimed_until=None, updated_at=now),
+                [{"b_ticket_id": ticket_id, "b_attempts": dumps(ticket.attempts),
+                  "b_attempt_count": ticket.attempt_count, "b_status": ticket.status,
+                  "b_next_attempt_at": ticket.next_attempt_at, "b_resolution": _RESOLUTIONS.get(ticket.status)}
+                 for ticket_id, ticket in open_tickets.items()])
+        stored = {row.ticket_id: _as_dict(row)
+                  for row in connection.execute(select(tickets).where(tickets.c.ticket_id.in_(ticket_ids)))}
+    return [RecordedDelivery(stored.get(ticket_id), attempt)
+            for (ticket_id, _), attempt in zip(attempts, recorded, strict=True)]
