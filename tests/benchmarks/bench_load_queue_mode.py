@@ -16,9 +16,11 @@ Printed per stack:
   executions: Belegfluss nodes vs. HTTP Request nodes calling HubSpot), and of the CPU time the
   stack's processes used (from /proc: n8n, sidecar, other), as milliseconds of CPU per sale.
 
-Run:  /tmp/bfvenv/bin/python tests/benchmarks/bench_load_queue_mode.py [--seconds 15] [--rate 1000]
+Run:  .venv/bin/python tests/benchmarks/bench_load_queue_mode.py [--seconds 15] [--rate 1500]
       [--per-call 500] [--stacks single,queue]
-Goal (issue 6): the queue-mode stack processes at least 1,000 sales/s with zero losses.
+Goal (issue 6): the queue-mode stack processes at least 1,000 sales/s with zero losses. The load
+offered by default is half as much again: a stack offered exactly 1,000 sales/s processes less than
+that, whatever its capacity, since the last call's execution ends after the load does.
 """
 
 from __future__ import annotations
@@ -325,16 +327,17 @@ def report(results: list[StackResult]) -> None:
         print(f"queue mode / single instance (processed sales/s): {ratio:.2f}x")
     if "queue" in by_stack:
         queue = by_stack["queue"]
-        met = queue.processed_sales_per_second >= 1000 and queue.lost_in_store + queue.lost_in_crm == 0
+        lost = queue.lost_in_store + queue.lost_in_crm
+        met = queue.processed_sales_per_second >= 1000 and lost == 0 and queue.doubled_in_crm == 0
         print(f"goal (queue mode >= 1,000 sales/s, zero losses): {'met' if met else 'NOT met'} "
-              f"({queue.processed_sales_per_second:.0f} sales/s, "
-              f"{queue.lost_in_store + queue.lost_in_crm} lost, {queue.failed_executions} failed executions)")
+              f"({queue.processed_sales_per_second:.0f} sales/s, {lost} lost, {queue.doubled_in_crm} doubled, "
+              f"{queue.failed_executions} failed executions)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="how long load is offered")
-    parser.add_argument("--rate", type=float, default=1000.0, help="sales per second offered")
+    parser.add_argument("--rate", type=float, default=1500.0, help="sales per second offered")
     parser.add_argument("--per-call", type=int, default=500, help="sales per webhook call")
     parser.add_argument("--max-in-flight", type=int, default=32, help="webhook calls outstanding at most")
     parser.add_argument("--drain-timeout", type=float, default=300.0, help="seconds n8n may take to finish after")
