@@ -171,3 +171,35 @@ def test_acting_on_findings_takes_as_many_statements_for_many_findings_as_for_on
         statements_for[count] = len(statements)
         database.dispose()
     assert statements_for[6] == statements_for[1]
+
+
+def test_crm_contacts_are_checked_in_one_read_whatever_their_number(database):
+    """Current, stale (merged away) and unknown golden ids in one batch: each answered, the stale
+    one audited, the unknown one a ticket; six contacts cost the statements one does."""
+    from belegfluss.consistency.crm_contacts import check_crm_contacts
+    from belegfluss.identity import graph
+    from belegfluss.identity.settings import DEFAULT_SETTINGS
+    from belegfluss.model.customer import Customer
+
+    tag = uuid.uuid4().hex[:8]
+    kept, absorbed = (graph.resolve(database, [Customer(external_ids={"pos": f"{tag}-{n}"}, name=name)],
+                                    DEFAULT_SETTINGS)[0].golden_id for n, name in ((1, "Lena Voss"), (2, "Ole Brandt")))
+    with database.transaction() as connection:
+        graph.merge_goldens(connection, kept, absorbed, actor="test", reason="same person", score=None, reasons=[],
+                            settings=DEFAULT_SETTINGS, now=datetime.now(timezone.utc))
+
+    def contacts(count: int) -> list[dict]:
+        golden_ids = [kept, absorbed, f"gc_unknown_{tag}"]
+        return [{"contact_id": f"{tag}-c{n}", "golden_id": golden_ids[n % 3]} for n in range(count)]
+
+    with counted_statements(database) as one:
+        check_crm_contacts(database, "hubspot:test", contacts(1)[:1])
+    with counted_statements(database) as six:
+        answers = check_crm_contacts(database, "hubspot:test", [*contacts(6), {"contact_id": "no golden id"}])
+    assert len(six) <= len(one) + 3  # + the ticket insert, its read-back and the audit insert the first lacked
+    assert [(a["stale"], a["current_golden_id"]) for a in answers[:3]] == [
+        (False, kept), (True, kept), (False, None)]
+    assert all(answers[n]["ticket_id"].startswith("q_") for n in (2, 5))
+    assert answers[6]["ok"] is False
+    repointed = audit.entries(database, subject=f"hubspot:test:{tag}-c1", action="crm_contact_repointed")
+    assert repointed and repointed[0]["details"]["to"] == kept

@@ -13,7 +13,6 @@ back to life on unmerge.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import uuid
 from collections import defaultdict
@@ -39,12 +38,13 @@ from sqlalchemy import (
 
 from ..model.customer import Customer
 from ..store.bulk import in_chunks, insert_rows, is_postgres, one_of
-from ..store.database import Database, dumps, loads
+from ..store.database import Database, content_hash, dumps, loads
 from ..store.identity import (
     blocking_keys as keys_table,
 )
 from ..store.identity import (
     golden_customers,
+    golden_holders,
     merges,
     not_a_match,
     review_items,
@@ -97,8 +97,7 @@ def record_links(customer: Customer) -> list[tuple[str, str]]:
     links = sorted((system, str(native)) for system, native in customer.external_ids.items() if native)
     if links:
         return links
-    fingerprint = hashlib.sha256(dumps(customer.model_dump(mode="json")).encode()).hexdigest()
-    return [(ANONYMOUS, fingerprint)]
+    return [(ANONYMOUS, content_hash(customer.model_dump(mode="json")))]
 
 
 # --------------------------------------------------------------------------------------------- resolve
@@ -542,17 +541,8 @@ def _refresh_golden_records(
 
 def current_golden_id(connection: Connection, golden_id: str) -> str | None:
     """Follow `merged_into` to the golden customer that holds the records today."""
-    seen = set()
-    while golden_id not in seen:
-        seen.add(golden_id)
-        row = connection.execute(select(golden_customers.c.status, golden_customers.c.merged_into)
-                                 .where(golden_customers.c.golden_id == golden_id)).first()
-        if row is None:
-            return None
-        if row.status != "merged" or not row.merged_into:
-            return golden_id
-        golden_id = row.merged_into
-    return None
+    holder = golden_holders(connection, [golden_id]).get(golden_id)
+    return holder[0] if holder else None
 
 
 def get_customer(database: Database, golden_id: str) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ Uniqueness lives in the schema (a system's native id links one record; a review 
 once; a not-a-match pair is kept once), and writers use `INSERT … ON CONFLICT DO NOTHING`, so two
 replicas resolving the same record at the same moment cannot create it twice.
 
-Also the bulk read of golden records that batch paths (CRM mapping) need.
+Also the bulk read of who holds a golden customer's records today (after merges).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Float,
     ForeignKey,
     Index,
@@ -122,29 +123,35 @@ not_a_match = Table(
 Index("ix_identity_not_a_match_b", not_a_match.c.record_b)
 
 
-def current_golden_records(database: Database,
-                           golden_ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+def golden_holders(connection: Connection, golden_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Per requested golden id: the golden customer that holds its records today (following
-    `merged_into`, as `identity.graph.current_golden_id` does one id at a time) and its golden
-    record. One query on PostgreSQL, one per IN list on SQLite. Unknown ids and merge chains that
-    end nowhere or loop are left out."""
+    `merged_into` from merge to merge) and that customer's golden record (JSON text). One query on
+    PostgreSQL, one per IN list on SQLite. Unknown ids and merge chains that end nowhere or loop are
+    left out."""
     requested = sorted(set(golden_ids))
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    found: dict[str, tuple[str, str]] = {}
     merged = golden_customers.c.status == "merged"
     holding = or_(~merged, golden_customers.c.merged_into.is_(None), golden_customers.c.merged_into == "")
-    with database.connect() as connection:
-        for chunk in in_chunks(connection, requested):
-            chain = (select(golden_customers.c.golden_id.label("requested_id"), golden_customers.c.golden_id)
-                     .where(one_of(connection, golden_customers.c.golden_id, chunk))
-                     .cte("merge_chain", recursive=True))
-            # UNION, not UNION ALL: a looping chain repeats a row, which ends the recursion.
-            chain = chain.union(
-                select(chain.c.requested_id, golden_customers.c.merged_into)
-                .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
-                .where(~holding))
-            rows = connection.execute(
-                select(chain.c.requested_id, golden_customers.c.golden_id, golden_customers.c.record)
-                .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
-                .where(holding)).all()
-            found.update((row.requested_id, (row.golden_id, loads(row.record))) for row in rows)
+    for chunk in in_chunks(connection, requested):
+        chain = (select(golden_customers.c.golden_id.label("requested_id"), golden_customers.c.golden_id)
+                 .where(one_of(connection, golden_customers.c.golden_id, chunk))
+                 .cte("merge_chain", recursive=True))
+        # UNION, not UNION ALL: a looping chain repeats a row, which ends the recursion.
+        chain = chain.union(
+            select(chain.c.requested_id, golden_customers.c.merged_into)
+            .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
+            .where(~holding))
+        rows = connection.execute(
+            select(chain.c.requested_id, golden_customers.c.golden_id, golden_customers.c.record)
+            .join_from(chain, golden_customers, golden_customers.c.golden_id == chain.c.golden_id)
+            .where(holding)).all()
+        found.update((row.requested_id, (row.golden_id, row.record)) for row in rows)
     return found
+
+
+def current_golden_records(database: Database,
+                           golden_ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """`golden_holders` with the golden records parsed, for batch paths (CRM mapping)."""
+    with database.connect() as connection:
+        return {requested: (holder, loads(record))
+                for requested, (holder, record) in golden_holders(connection, golden_ids).items()}
