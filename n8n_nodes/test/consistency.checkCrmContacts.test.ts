@@ -1,8 +1,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 
 import { expectStoppedAtItem } from './helpers/assertions';
-import { executeContext, runNode } from './helpers/context';
+import { BASE_URL, executeContext, runNode } from './helpers/context';
 import { recordedResults, recording, replay } from './helpers/recorded';
 import { batchEndpoint } from './helpers/sidecar';
 import checkCrmContactsJson from './recorded/check-crm-contacts.json';
@@ -128,6 +130,35 @@ describe('Consistency → Check CRM Contacts', () => {
 		]);
 		expect(current).toEqual([]);
 		expect(stale.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('names the input item whose request failed, when contacts of several CRMs go in batches', async () => {
+		// Requests go per CRM: cafe-berlin carries items 0 and 2, one per batch; the second fails.
+		const targets = ['hubspot:cafe-berlin', 'hubspot:shop-hamburg', 'hubspot:cafe-berlin'];
+		const failing = sentContacts[2].contact_id;
+		nock(BASE_URL)
+			.persist()
+			.post('/v1/check/crm-contacts')
+			.reply(async (request: Request): Promise<nock.ReplyFnResult> => {
+				const [contact] = ((await request.json()) as { items: IDataObject[] }).items;
+				if (contact.contact_id === failing) {
+					return [503, { error: { code: 'store.unavailable', message: 'Restarting' } }];
+				}
+				return [200, { results: [{ index: 0, ok: true, ...contact, stale: false }] }];
+			});
+		const parameters = {
+			target: (itemIndex: number) => targets[itemIndex],
+			options: { batchSize: 1, maxAttempts: 1 },
+		};
+
+		const error = await runNode(context(parameters)).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).context.itemIndex).toBe(2);
+
+		const [current] = await runNode(context(parameters, contacts.slice(0, 3), true));
+		expect(current.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(current[2].json.error).toContain('store.unavailable');
+		expect(current[2].error?.context.itemIndex).toBe(2);
 	});
 
 	it('refuses a contact without a CRM target itself, without asking the sidecar about it', async () => {

@@ -76,6 +76,67 @@ describe('batching', () => {
 	});
 });
 
+describe('errors name the input item, not its place in the call', () => {
+	// Items 4, 7 and 9 of the node's input, sent in one call (say, those of one profile).
+	const itemIndexes = [4, 7, 9];
+
+	it('names the first input item of a failed batch', async () => {
+		nock(BASE_URL)
+			.post('/v1/map')
+			.reply(200, {
+				results: [
+					{ index: 0, ok: true },
+					{ index: 1, ok: true },
+				],
+			})
+			.post('/v1/map')
+			.reply(500, { error: { code: 'internal', message: 'Boom' } });
+		const context = executeContext({ parameters: {} });
+
+		const error = await callSidecarInBatches
+			.call(context, { path: '/v1/map', items: payloads(3), itemIndexes, batchSize: 2, limits })
+			.catch((caught: unknown) => caught);
+
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).context.itemIndex).toBe(9);
+	});
+
+	it('names it on the failure each item of the batch carries when continuing on fail', async () => {
+		nock(BASE_URL)
+			.post('/v1/map')
+			.reply(500, { error: { code: 'internal', message: 'Boom' } });
+		batchEndpoint('/v1/map', () => ({ ok: true }));
+		const context = executeContext({ parameters: {}, continueOnFail: true });
+
+		const outcomes = await callSidecarInBatches.call(context, {
+			path: '/v1/map',
+			items: payloads(3),
+			itemIndexes: [9, 4, 7],
+			batchSize: 1,
+			limits,
+		});
+
+		expect(outcomes[0].failure?.context.itemIndex).toBe(9);
+		expect(outcomes.slice(1).map((outcome) => outcome.answer?.ok)).toEqual([true, true]);
+	});
+
+	it('names the input item the sidecar sent no answer for', async () => {
+		nock(BASE_URL)
+			.post('/v1/map')
+			.reply(200, { results: [{ index: 0, ok: true }] });
+		const context = executeContext({ parameters: {} });
+
+		const error = await callSidecarInBatches
+			.call(context, { path: '/v1/map', items: payloads(2), itemIndexes, batchSize: 500, limits })
+			.catch((caught: unknown) => caught);
+
+		expect((error as NodeApiError).message).toBe(
+			'The Belegfluss sidecar sent no answer for item 7',
+		);
+		expect((error as NodeApiError).context.itemIndex).toBe(7);
+	});
+});
+
 describe('retries when the sidecar is busy', () => {
 	it('waits as long as Retry-After says in seconds, then succeeds', async () => {
 		nock(BASE_URL)

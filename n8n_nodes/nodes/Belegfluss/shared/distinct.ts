@@ -11,7 +11,7 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { asNodeError } from './outputs';
+import { errorItemOrThrow } from './outputs';
 
 /** What one request gives: an output item before it is paired. */
 export interface UnpairedItem {
@@ -28,17 +28,6 @@ export interface DistinctRequest {
 export function pairedWith(request: DistinctRequest): IPairedItemData | IPairedItemData[] {
 	const paired = request.itemIndexes.map((item) => ({ item }));
 	return paired.length === 1 ? paired[0] : paired;
-}
-
-function errorItem(
-	this: IExecuteFunctions,
-	caught: unknown,
-	itemIndex: number,
-	pairedItem: IPairedItemData | IPairedItemData[],
-): INodeExecutionData {
-	const error = asNodeError.call(this, caught, itemIndex);
-	if (!this.continueOnFail()) throw error;
-	return { json: { error: error.message }, error, pairedItem };
 }
 
 /**
@@ -60,7 +49,7 @@ export async function outputPerDistinctRequest(
 		try {
 			body = requestBodyOf(itemIndex);
 		} catch (caught) {
-			output.push(errorItem.call(this, caught, itemIndex, { item: itemIndex }));
+			output.push(errorItemOrThrow.call(this, caught, itemIndex));
 			continue;
 		}
 		const key = JSON.stringify(body);
@@ -73,7 +62,7 @@ export async function outputPerDistinctRequest(
 			const item = await produce(request);
 			if (item) output.push({ ...item, pairedItem: pairedWith(request) });
 		} catch (caught) {
-			output.push(errorItem.call(this, caught, request.itemIndexes[0], pairedWith(request)));
+			output.push(errorItemOrThrow.call(this, caught, request.itemIndexes[0], pairedWith(request)));
 		}
 	}
 	return [output];

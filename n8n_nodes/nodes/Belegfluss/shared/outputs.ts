@@ -1,7 +1,12 @@
 /**
  * Turns the sidecar's per-item answers into n8n output items, each paired with its input item.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { InvalidItemHandling } from './options';
@@ -46,12 +51,27 @@ export function rejectedItemJson(answer: ItemAnswer, input: INodeExecutionData):
 	};
 }
 
-function failedItem(outcome: ItemOutcome, itemIndex: number): INodeExecutionData {
-	return {
-		json: { error: outcome.failure?.message ?? 'Belegfluss request failed' },
-		error: outcome.failure,
-		pairedItem: { item: itemIndex },
-	};
+/** An error as an output item: its message as the JSON, paired with the items it concerns. */
+export function errorItem(
+	error: NodeApiError | NodeOperationError,
+	pairedItem: IPairedItemData | IPairedItemData[],
+): INodeExecutionData {
+	return { json: { error: error.message }, error, pairedItem };
+}
+
+/**
+ * A failure for input item `itemIndex`: thrown, which stops the workflow naming the item, or,
+ * when the node continues on fail, an error item paired with the item (or with `pairedItem`).
+ */
+export function errorItemOrThrow(
+	this: IExecuteFunctions,
+	caught: unknown,
+	itemIndex: number,
+	pairedItem: IPairedItemData | IPairedItemData[] = { item: itemIndex },
+): INodeExecutionData {
+	const error = asNodeError.call(this, caught, itemIndex);
+	if (!this.continueOnFail()) throw error;
+	return errorItem(error, pairedItem);
 }
 
 /** Where an accepted item goes, and what it carries. */
@@ -84,7 +104,8 @@ export function routeOutcomes(
 	outcomes.forEach((outcome, itemIndex) => {
 		const pairedItem = { item: itemIndex };
 		if (outcome.answer === undefined) {
-			outputs[0].push(failedItem(outcome, itemIndex));
+			// The transport already chose to continue on fail for the request carrying this item.
+			outputs[0].push(errorItem(outcome.failure, pairedItem));
 		} else if (outcome.answer.ok) {
 			const { output, json } = routeAccepted(outcome.answer, items[itemIndex]);
 			outputs[output].push({ json, pairedItem });
@@ -95,8 +116,8 @@ export function routeOutcomes(
 			});
 		} else {
 			const error = rejectedItemError.call(this, outcome.answer, itemIndex);
-			if (onRejected === 'stopWorkflow' || !this.continueOnFail()) throw error;
-			outputs[0].push({ json: { error: error.message }, error, pairedItem });
+			if (onRejected === 'stopWorkflow') throw error;
+			outputs[0].push(errorItemOrThrow.call(this, error, itemIndex, pairedItem));
 		}
 	});
 	return outputs;
@@ -120,6 +141,38 @@ export function splitAcceptedAndRejected(
 		2,
 		(answer, input) => ({ output: 0, json: acceptedJson(answer, input) }),
 		onRejected === 'stopWorkflow' ? 'stopWorkflow' : { output: 1 },
+	);
+}
+
+/** How a check operation judges an item the sidecar answered. */
+export interface Verdict {
+	/** Whether the item goes to the first output ("Allowed", "Current"); the others go to the second. */
+	passes: (answer: ItemAnswer) => boolean;
+	/** What the item carries on either output. */
+	json: AcceptedJson;
+}
+
+/**
+ * Two outputs for a check: items that pass first, the others second. An item the sidecar
+ * rejects is a mistake in the workflow, not a finding: it stops the workflow, or becomes an
+ * error item when the node continues on fail.
+ */
+export function splitByVerdict(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	outcomes: ItemOutcome[],
+	verdict: Verdict,
+): INodeExecutionData[][] {
+	return routeOutcomes.call(
+		this,
+		items,
+		outcomes,
+		2,
+		(answer, input) => ({
+			output: verdict.passes(answer) ? 0 : 1,
+			json: verdict.json(answer, input),
+		}),
+		'errorItem',
 	);
 }
 
@@ -165,9 +218,7 @@ export async function outputPerItem(
 		try {
 			output.push(...(await produce(itemIndex)));
 		} catch (caught) {
-			const error = asNodeError.call(this, caught, itemIndex);
-			if (!this.continueOnFail()) throw error;
-			output.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
+			output.push(errorItemOrThrow.call(this, caught, itemIndex));
 		}
 	}
 	return [output];

@@ -92,11 +92,16 @@ export type PreparedItem =
 /**
  * Sends only the items that have a payload, one `send` per distinct set of request fields (so
  * items of several locations still go in as few requests as possible), and puts the sidecar's
- * answers back in place, so the outcomes stay in input order.
+ * answers back in place, so the outcomes stay in input order. `prepared` holds one entry per
+ * input item; `send` learns which input item each payload stands for (`itemIndexes`).
  */
 export async function sendPrepared(
 	prepared: PreparedItem[],
-	send: (payloads: IDataObject[], fields: IDataObject) => Promise<ItemOutcome[]>,
+	send: (
+		payloads: IDataObject[],
+		fields: IDataObject,
+		itemIndexes: number[],
+	) => Promise<ItemOutcome[]>,
 ): Promise<ItemOutcome[]> {
 	const groups = new Map<string, { fields: IDataObject; positions: number[] }>();
 	prepared.forEach((entry, position) => {
@@ -110,7 +115,7 @@ export async function sendPrepared(
 	const outcomes = prepared.map((entry) => entry.outcome);
 	for (const { fields, positions } of groups.values()) {
 		const payloads = positions.map((position) => prepared[position].payload as IDataObject);
-		const answers = await send(payloads, fields);
+		const answers = await send(payloads, fields, positions);
 		positions.forEach((position, n) => (outcomes[position] = answers[n]));
 	}
 	return outcomes as ItemOutcome[];

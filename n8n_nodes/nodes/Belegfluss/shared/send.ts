@@ -17,10 +17,11 @@ export async function sendPreparedToSidecar(
 	fields: IDataObject = {},
 	batchSize?: (items: IDataObject[]) => number,
 ): Promise<ItemOutcome[]> {
-	return sendPrepared(prepared, async (items, groupFields) =>
+	return sendPrepared(prepared, async (items, groupFields, itemIndexes) =>
 		callSidecarInBatches.call(this, {
 			path,
 			items,
+			itemIndexes,
 			fields: { ...groupFields, ...fields },
 			batchSize: batchSize ? batchSize(items) : options.batchSize,
 			limits: options.limits,

@@ -40,6 +40,11 @@ export interface BatchCall {
 	path: string;
 	/** One entry per input item, sent as the request's `items`. */
 	items: IDataObject[];
+	/**
+	 * The node's input item each entry of `items` stands for, so that errors name it; by default
+	 * its position (every input item sent, in order).
+	 */
+	itemIndexes?: readonly number[];
 	/** Further request fields, the same for every batch (e.g. `source`, `quarantine`). */
 	fields?: IDataObject;
 	batchSize: number;
@@ -191,29 +196,37 @@ export async function downloadFromSidecar(
 /**
  * Sends all items in batches of `batchSize` and answers one outcome per item, in input order.
  * The sidecar numbers its answers by `index` within a batch; they are mapped back to the
- * position of the item in the node's input.
+ * position of the item in `items`, and errors name the node's input item (`itemIndexes`).
  */
 export async function callSidecarInBatches(
 	this: IExecuteFunctions,
 	call: BatchCall,
 ): Promise<ItemOutcome[]> {
+	const inputIndexOf = (position: number) => call.itemIndexes?.[position] ?? position;
 	const outcomes: ItemOutcome[] = [];
 	for (let offset = 0; offset < call.items.length; offset += call.batchSize) {
 		const batch = call.items.slice(offset, offset + call.batchSize);
+		const firstItemIndex = inputIndexOf(offset);
 		let body: IDataObject;
 		try {
 			body = await callSidecar.call(
 				this,
 				{ method: 'POST', path: call.path, body: { ...call.fields, items: batch } },
 				call.limits,
-				offset,
+				firstItemIndex,
 			);
 		} catch (error) {
-			if (!this.continueOnFail()) throw new NodeApiError(this.getNode(), error as JsonObject);
-			for (let i = 0; i < batch.length; i++) outcomes.push({ failure: error as NodeApiError });
+			// A NodeApiError comes back as it is; anything else is wrapped, naming the batch's first item.
+			const failure = new NodeApiError(this.getNode(), error as JsonObject, {
+				itemIndex: firstItemIndex,
+			});
+			if (!this.continueOnFail()) throw failure;
+			for (let i = 0; i < batch.length; i++) outcomes.push({ failure });
 			continue;
 		}
-		outcomes.push(...answersInInputOrder.call(this, body, batch.length, offset));
+		outcomes.push(
+			...answersInInputOrder.call(this, body, batch.length, (i) => inputIndexOf(offset + i)),
+		);
 	}
 	return outcomes;
 }
@@ -222,7 +235,7 @@ function answersInInputOrder(
 	this: IExecuteFunctions,
 	body: IDataObject,
 	batchLength: number,
-	offset: number,
+	inputIndexOf: (positionInBatch: number) => number,
 ): ItemOutcome[] {
 	const results = Array.isArray(body.results) ? (body.results as ItemAnswer[]) : [];
 	const ordered: ItemOutcome[] = new Array(batchLength);
@@ -233,10 +246,11 @@ function answersInInputOrder(
 	}
 	for (let i = 0; i < batchLength; i++) {
 		if (ordered[i] === undefined) {
+			const itemIndex = inputIndexOf(i);
 			throw new NodeApiError(this.getNode(), body as JsonObject, {
-				message: `The Belegfluss sidecar sent no answer for item ${offset + i}`,
+				message: `The Belegfluss sidecar sent no answer for item ${itemIndex}`,
 				description: `It answered ${results.length} results for a batch of ${batchLength} items.`,
-				itemIndex: offset + i,
+				itemIndex,
 			});
 		}
 	}

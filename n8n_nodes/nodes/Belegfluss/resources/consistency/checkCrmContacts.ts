@@ -9,16 +9,13 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../shared/options';
-import { answerFields, routeOutcomes } from '../../shared/outputs';
+import { answerFields, splitByVerdict } from '../../shared/outputs';
 import { localRejection, type PreparedItem, withNotes } from '../../shared/payload';
 import { readText } from '../../shared/fields';
 import { readTarget } from '../delivery/target';
 import { sendPreparedToSidecar } from '../../shared/send';
 
 const show = showFor('consistency', 'checkCrmContacts');
-
-const CURRENT_OUTPUT = 0;
-const STALE_OUTPUT = 1;
 
 /** The contact as the sidecar checks it, under the CRM it comes from (request field `target`). */
 function prepareContact(this: IExecuteFunctions, itemIndex: number): PreparedItem {
@@ -49,18 +46,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		prepared,
 		options,
 	);
-	return routeOutcomes.call(
-		this,
-		items,
-		outcomes,
-		2,
-		(answer, input) => ({
-			output: answer.stale === true ? STALE_OUTPUT : CURRENT_OUTPUT,
-			json: withNotes(input, 'crm_contact', answerFields(answer)),
-		}),
-		// A contact without an ID or golden id is a mistake in the workflow, not a finding.
-		'errorItem',
-	);
+	// A contact without an ID or golden id is a mistake in the workflow (an error item), not a finding.
+	return splitByVerdict.call(this, items, outcomes, {
+		passes: (answer) => answer.stale !== true,
+		json: (answer, input) => withNotes(input, 'crm_contact', answerFields(answer)),
+	});
 }
 
 export const checkCrmContactsDescription: INodeProperties[] = [

@@ -9,14 +9,11 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../shared/options';
-import { answerFields, routeOutcomes } from '../../shared/outputs';
+import { answerFields, splitByVerdict } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
 import { readTarget, targetField, withDeliveryNotes } from './target';
 
 const show = showFor('delivery', 'checkCircuit');
-
-const ALLOWED_OUTPUT = 0;
-const PARKED_OUTPUT = 1;
 
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -27,18 +24,11 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});
-	return routeOutcomes.call(
-		this,
-		items,
-		outcomes,
-		2,
-		(answer, input) => ({
-			output: answer.allowed === true ? ALLOWED_OUTPUT : PARKED_OUTPUT,
-			json: withDeliveryNotes(input, answerFields(answer)),
-		}),
-		// A refused item has no usable target: a setup mistake, not a delivery to park.
-		'errorItem',
-	);
+	// A refused item has no usable target: a setup mistake (an error item), not a delivery to park.
+	return splitByVerdict.call(this, items, outcomes, {
+		passes: (answer) => answer.allowed === true,
+		json: (answer, input) => withDeliveryNotes(input, answerFields(answer)),
+	});
 }
 
 export const checkCircuitDescription: INodeProperties[] = [
