@@ -102,8 +102,11 @@ describe('Delivery → Write HubSpot Notes', () => {
 	it('puts out an error item instead when the node continues on fail', async () => {
 		const [output] = await runNode(context([upsertAnswer()], '', true));
 
-		expect(output).toEqual([
-			{ json: { error: 'The CRM batch has no list of notes' }, pairedItem: { item: 0 } },
-		]);
+		expect(output).toHaveLength(1);
+		expect(output[0]).toMatchObject({
+			json: { error: 'The CRM batch has no list of notes' },
+			pairedItem: { item: 0 },
+		});
+		expect(output[0].error?.message).toBe('The CRM batch has no list of notes');
 	});
 });

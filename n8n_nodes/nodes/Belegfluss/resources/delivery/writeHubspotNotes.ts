@@ -16,6 +16,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readText } from '../../shared/fields';
+import { errorItemOrThrow } from '../../shared/outputs';
 import type { Operation } from '../../shared/operation';
 import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import { valueAtPath } from '../../shared/payload';
@@ -88,8 +89,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 				description:
 					'Set CRM Batch to the item Take In POS Sales put out for the contacts this item upserted.',
 			});
-			if (!this.continueOnFail()) throw error;
-			output.push({ json: { error: error.message }, pairedItem: { item: itemIndex } });
+			output.push(errorItemOrThrow.call(this, error, itemIndex));
 			continue;
 		}
 		const { notes, ...batch } = crmBatch;
