@@ -79,6 +79,7 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'delivery', operation: 'reportOutcome' }, ['']],
 		[{ resource: 'delivery', operation: 'writeHubspotNotes' }, ['']],
 		[{ resource: 'redelivery', operation: 'claim' }, ['']],
+		[{ resource: 'redelivery', operation: 'plan' }, ['CRM Batches', 'Not Now']],
 		[{ resource: 'redelivery', operation: 'report' }, ['']],
 		[{ resource: 'consistency', operation: 'runChecks' }, ['']],
 		[{ resource: 'consistency', operation: 'checkCrmContacts' }, ['Current', 'Stale']],
@@ -96,7 +97,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(23);
+		expect(operations.length).toBe(24);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}

@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
 
+import { expectStoppedAtItem } from './helpers/assertions';
 import { executeContext, runNode } from './helpers/context';
-import { batchEndpoint } from './helpers/sidecar';
+import { batchEndpoint, sidecarIssue } from './helpers/sidecar';
 
 const outcomes = [
 	{ ticketId: 'q_1', succeeded: true, statusCode: 200, errorMessage: '' },
 	{ ticketId: 'q_2', succeeded: false, statusCode: 503, errorMessage: 'Service unavailable' },
 	{ ticketId: 'q_3', succeeded: false, statusCode: 0, errorMessage: 'HubSpot circuit open' },
 ];
+
+/** Items reporting a success, each naming one ticket or a list of them. */
+function successContext(ticketIds: Array<string | string[]>) {
+	return executeContext({
+		parameters: {
+			resource: 'redelivery',
+			operation: 'report',
+			ticketId: (itemIndex: number) => ticketIds[itemIndex],
+			succeeded: true,
+			statusCode: 200,
+			errorMessage: '',
+		},
+		items: ticketIds.map(() => ({ json: {} })),
+	});
+}
 
 describe('Redelivery → Report Outcome', () => {
 	it('reports all outcomes in one request and gives each ticket as it is now', async () => {
@@ -43,5 +59,38 @@ describe('Redelivery → Report Outcome', () => {
 			json: { ticket: { id: 'q_3', status: 'dead' }, dead_lettered: true },
 			pairedItem: { item: 2 },
 		});
+	});
+
+	it('reports each ticket of a list (a CRM batch) and puts each out as an item of its own', async () => {
+		const sidecar = batchEndpoint('/v1/redelivery/report', (item) => ({
+			ok: true,
+			ticket: { id: item.id, status: 'delivered' },
+			dead_lettered: false,
+		}));
+		const [output] = await runNode(successContext([['q_1', ' q_2 ', ''], 'q_3']));
+
+		expect(sidecar.batches.map((batch) => batch.body.items)).toEqual([
+			[
+				{ id: 'q_1', ok: true, status: 200 },
+				{ id: 'q_2', ok: true, status: 200 },
+				{ id: 'q_3', ok: true, status: 200 },
+			],
+		]);
+		expect(output.map((item) => [item.json.ticket, item.pairedItem])).toEqual([
+			[{ id: 'q_1', status: 'delivered' }, { item: 0 }],
+			[{ id: 'q_2', status: 'delivered' }, { item: 0 }],
+			[{ id: 'q_3', status: 'delivered' }, { item: 1 }],
+		]);
+	});
+
+	it('stops at the input item whose ticket in a list is no open redelivery ticket', async () => {
+		batchEndpoint('/v1/redelivery/report', (item) =>
+			item.id === 'q_done'
+				? { ok: false, errors: [sidecarIssue('redelivery.not_open', '$.id')] }
+				: { ok: true, ticket: { id: item.id }, dead_lettered: false },
+		);
+		const running = runNode(successContext(['q_1', ['q_2', 'q_done']]));
+
+		await expectStoppedAtItem(running, 1, ['redelivery.not_open']);
 	});
 });

@@ -20,19 +20,18 @@ from datetime import timedelta
 from typing import Any
 
 from ..accounting.service import book_events
-from ..identity.service import dedup, settings_for
-from ..model.sale import CustomerRef, Sale
+from ..model.sale import Sale
 from ..profiles.model import LocationProfile
 from ..profiles.registry import ProfileRegistry
 from ..quarantine.redelivery import RedeliveryPolicy
 from ..quarantine.service import Parking, TicketRequest, add_from_requests, park_deliveries
 from ..reliability.breaker import BreakerPolicy
-from ..reliability.delivery import check_items
 from ..sources.batch import map_and_check
 from ..store.database import Database
 from ..store.quarantine import TicketOrigin
 from ..validation.pipeline import ProfileLookup
 from .hubspot_batches import Delivery, plan_batches
+from .hubspot_readiness import Candidate, bound_for_hubspot, check_readiness
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,6 @@ class IntakeResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"results": self.results, "deliveries": self.deliveries}
-
-
-def customer_record(customer: CustomerRef) -> dict[str, Any]:
-    """The sale's customer reference as a canonical customer record, for dedup."""
-    def listed(value: str | None) -> list[str]:
-        return [value.strip()] if value and value.strip() else []
-
-    return {"name": customer.name, "emails": listed(customer.email), "phones": listed(customer.phone),
-            "card_tokens": listed(customer.card_token), "loyalty_ids": listed(customer.loyalty_id)}
 
 
 def take_in(database: Database, profiles: ProfileRegistry, validation_profile: ProfileLookup, source: str,
@@ -119,53 +109,32 @@ def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, orig
 
 
 def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> list[Delivery]:
-    """New sales of HubSpot locations with a customer reference: the circuit checked, the
-    customer resolved to a golden id. Parked and unresolvable sales become tickets."""
-    bound = [(entry, entry.profile.delivery_target) for entry in sales
-             if entry.profile is not None and entry.profile.crm.target == "hubspot"
-             and entry.sale.customer is not None and entry.sale.customer.identifies_someone]
-    if not bound:
-        return []
-    allowed = _pass_circuits(database, bound, policies, origin)
+    """New sales of HubSpot locations with a customer reference, ready for HubSpot. Sales whose
+    circuit is open are parked as delivery tickets for the Redelivery template; sales whose customer
+    cannot be resolved are quarantined."""
+    bound = [entry for entry in sales if entry.sale is not None and bound_for_hubspot(entry.sale, entry.profile)]
+    candidates = [Candidate(entry.sale, entry.profile, entry.profile.delivery_target) for entry in bound]
     deliveries: list[Delivery] = []
-    unresolved: list[_Sale] = []
-    by_profile: dict[str, list[tuple[_Sale, str]]] = {}
-    for entry, target in allowed:
-        by_profile.setdefault(entry.profile.id, []).append((entry, target))
-    for group in by_profile.values():
-        profile = group[0][0].profile
-        records = [customer_record(entry.sale.customer) for entry, _ in group]
-        for (entry, target), resolved in zip(group, dedup(database, records, "resolve", settings_for(profile))["results"]):
-            if not resolved["ok"]:
-                entry.answer["customer_errors"] = resolved["errors"]
-                unresolved.append(entry)
-                continue
-            entry.answer.update(delivery="planned", golden_id=resolved["golden_id"], decision=resolved["decision"])
-            deliveries.append(Delivery(entry.sale, target, profile.crm.base_url, resolved["golden_id"]))
-    _quarantine(database, policies, origin, unresolved, stage="identity",
-                reason="Customer reference could not be resolved", errors_key="customer_errors")
-    return deliveries
-
-
-def _pass_circuits(database: Database, bound: list[tuple[_Sale, str]], policies: IntakePolicies,
-                   origin: TicketOrigin) -> list[tuple[_Sale, str]]:
-    """The sales their target's circuit lets through, checked per sale (so a half-open circuit
-    lets one probe through); the others are parked as delivery tickets for the Redelivery template."""
-    circuits = check_items(database, policies.breaker, [{"target": target} for _, target in bound])
-    allowed: list[tuple[_Sale, str]] = []
     parked: list[tuple[_Sale, Parking]] = []
-    for (entry, target), circuit in zip(bound, circuits):
-        if circuit["allowed"]:
-            allowed.append((entry, target))
-            continue
-        entry.answer["delivery"] = "parked"
-        reason = f"HubSpot circuit {circuit['state']}: parked without calling"
-        parked.append((entry, Parking(entry.sale.id, target, reason, origin, entry.payload)))
+    unresolved: list[_Sale] = []
+    for entry, ready in zip(bound, check_readiness(database, policies.breaker, candidates)):
+        if ready.circuit is not None:
+            entry.answer["delivery"] = "parked"
+            reason = f"HubSpot circuit {ready.circuit['state']}: parked without calling"
+            parked.append((entry, Parking(entry.sale.id, ready.circuit["target"], reason, origin, entry.payload)))
+        elif ready.delivery is None:
+            entry.answer["customer_errors"] = ready.customer_errors
+            unresolved.append(entry)
+        else:
+            entry.answer.update(delivery="planned", golden_id=ready.delivery.golden_id, decision=ready.decision)
+            deliveries.append(ready.delivery)
     if parked:
         tickets = park_deliveries(database, [parking for _, parking in parked], policies.redelivery)
         for entry, parking in parked:
             entry.answer["ticket_id"] = tickets.get(parking.event_id)
-    return allowed
+    _quarantine(database, policies, origin, unresolved, stage="identity",
+                reason="Customer reference could not be resolved", errors_key="customer_errors")
+    return deliveries
 
 
 def _quarantine(database: Database, policies: IntakePolicies, origin: TicketOrigin, failed: list[_Sale], *,

@@ -179,6 +179,15 @@ def get_ticket(database: Database, ticket_id: str) -> dict[str, Any] | None:
     return _as_dict(row) if row else None
 
 
+def get_tickets(database: Database, ticket_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The tickets of these ids that exist, by id, in one read."""
+    if not ticket_ids:
+        return {}
+    with database.connect() as connection:
+        rows = connection.execute(select(tickets).where(tickets.c.ticket_id.in_(set(ticket_ids))))
+        return {row.ticket_id: _as_dict(row) for row in rows}
+
+
 def list_tickets(
     database: Database,
     status: str | None = None,

@@ -13,7 +13,6 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	IPairedItemData,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
@@ -31,6 +30,7 @@ import {
 	parallelRequestsOption,
 	readOptions,
 } from '../../shared/options';
+import { pairedItems } from '../../shared/pairing';
 import { valueAtPath } from '../../shared/payload';
 import { callSidecar } from '../../shared/transport';
 
@@ -52,10 +52,6 @@ function payloadsOf(
 	const value = valueAtPath(item.json, field);
 	// A missing field is still sent: the sidecar answers why it is not a sale and keeps a ticket.
 	return Array.isArray(value) ? value : [value ?? null];
-}
-
-function pairedItems(indexes: Iterable<number>): IPairedItemData[] {
-	return [...new Set(indexes)].sort((a, b) => a - b).map((item) => ({ item }));
 }
 
 /** One request's worth of payloads of one source. */

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../shared/operation';
 import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
@@ -15,38 +10,57 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { outcomeFields, readOutcome } from '../../shared/outcome';
-import { answerFields, answersAsItems } from '../../shared/outputs';
+import { answerFields, rejectedItemError } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
+import { readTicketIds, ticketIdField } from './ticketId';
 
 const show = showFor('redelivery', 'report');
 
-function outcomeOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const ticketId = String(this.getNodeParameter('ticketId', itemIndex, '') ?? '').trim();
-	return { id: ticketId, ...readOutcome.call(this, itemIndex) };
+/** One outcome per ticket, each with the input item it came from. */
+function ticketOutcomesOf(this: IExecuteFunctions, itemIndex: number) {
+	const outcome = readOutcome.call(this, itemIndex);
+	return readTicketIds
+		.call(this, itemIndex)
+		.map((id) => ({ itemIndex, outcome: { id, ...outcome } }));
 }
 
+/**
+ * One output item per ticket, paired with the input item that named it, so a dead-lettered
+ * ticket of a CRM batch can be alerted on by itself.
+ */
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const options = readOptions.call(this);
-	const outcomes = await callSidecarInBatches.call(this, {
+	const tickets = this.getInputData().flatMap((_item, itemIndex) =>
+		ticketOutcomesOf.call(this, itemIndex),
+	);
+	const answers = await callSidecarInBatches.call(this, {
 		path: '/v1/redelivery/report',
-		items: items.map((_item, itemIndex) => outcomeOf.call(this, itemIndex)),
+		items: tickets.map(({ outcome }) => outcome),
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});
-	return answersAsItems.call(this, items, outcomes, (answer) => answerFields(answer));
+	const output: INodeExecutionData[] = [];
+	answers.forEach(({ answer, failure }, ticketIndex) => {
+		const { itemIndex } = tickets[ticketIndex];
+		const pairedItem = { item: itemIndex };
+		if (answer === undefined) {
+			output.push({ json: { error: failure.message }, error: failure, pairedItem });
+		} else if (answer.ok) {
+			output.push({ json: answerFields(answer), pairedItem });
+		} else {
+			const error = rejectedItemError.call(this, answer, itemIndex);
+			if (!this.continueOnFail()) throw error;
+			output.push({ json: { error: error.message }, error, pairedItem });
+		}
+	});
+	return [output];
 }
 
 export const reportDescription: INodeProperties[] = [
-	{
-		displayName: 'Ticket ID',
-		name: 'ticketId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.id }}',
-		description: 'The redelivery ticket, as Claim gives it',
-		displayOptions: { show },
-	},
+	ticketIdField(
+		show,
+		'The redelivery ticket, as Claim Due Tickets gives it, or a list of tickets one call delivered (the ticket_ids of a CRM batch from Plan HubSpot Batches): each is reported with the same outcome and comes out as an item of its own',
+	),
 	...outcomeFields(show, {
 		succeeded:
 			'Whether the redelivery worked. A failure puts the ticket back in the queue with a longer wait, or dead-letters it after its last attempt.',
