@@ -9,7 +9,7 @@ const plan = { resource: 'redelivery', operation: 'plan', ticketId: '={{ $json.i
 
 /** Claimed tickets as Claim Due Tickets puts them out. */
 const claimed = ['q_1', 'q_2', 'q_3', 'q_4', 'q_5'].map((id) => ({
-	json: { id, stage: 'delivery', target: 'hubspot:cafe-berlin' },
+	json: { id, stage: 'delivery', target: 'hubspot:cafe-berlin', claimed_by: 'n8n execution 7' },
 }));
 
 /**
@@ -61,7 +61,11 @@ function planSidecar() {
 
 function context(items: typeof claimed, continueOnFail = false) {
 	return executeContext({
-		parameters: { ...plan, ticketId: (itemIndex: number) => items[itemIndex].json.id },
+		parameters: {
+			...plan,
+			ticketId: (itemIndex: number) => items[itemIndex].json.id,
+			claimedBy: (itemIndex: number) => items[itemIndex].json.claimed_by ?? '',
+		},
 		items,
 		continueOnFail,
 	});
@@ -73,7 +77,10 @@ describe('Redelivery → Plan HubSpot Batches', () => {
 
 		const [batches, notNow] = await runNode(context(claimed));
 
-		expect(bodies).toEqual([{ items: claimed.map(({ json }) => ({ id: json.id })) }]);
+		// Each ticket with its lease holder: the sidecar refuses one another run holds by now.
+		expect(bodies).toEqual([
+			{ items: claimed.map(({ json }) => ({ id: json.id, claimed_by: 'n8n execution 7' })) },
+		]);
 		expect(batches).toHaveLength(1);
 		expect(batches[0].json.ticket_ids).toEqual(['q_5', 'q_1', 'q_3']);
 		expect(batches[0].json.upsert_body).toBe('{"inputs":[]}');

@@ -16,9 +16,9 @@ CAFE = "hubspot:cafe-berlin"
 FLAKY = "hubspot:test-flaky-crm"
 
 
-def claim(sidecar: Sidecar) -> list[str]:
+def claim(sidecar: Sidecar, worker: str | None = None) -> list[str]:
     """Every due ticket, claimed by a worker of this test (other tests' leftovers included)."""
-    answer = sidecar.client.post("/v1/redelivery/claim", json={"worker": uuid.uuid4().hex, "limit": 1000})
+    answer = sidecar.client.post("/v1/redelivery/claim", json={"worker": worker or uuid.uuid4().hex, "limit": 1000})
     assert answer.status_code == 200, answer.text
     return [ticket["id"] for ticket in answer.json()["tickets"]]
 
@@ -127,3 +127,19 @@ def test_only_claimed_delivery_tickets_are_planned(any_sidecar: Sidecar) -> None
                      "schema.string_too_short"]
     assert [result["index"] for result in answer["results"]] == list(range(8))
     assert [batch["ticket_ids"] for batch in answer["deliveries"]] == [[claimed]]
+
+
+def test_a_ticket_another_run_holds_by_now_is_not_planned_again(any_sidecar: Sidecar) -> None:
+    """This run's lease ran out and another run claimed the ticket: only the holder may send it."""
+    [ticket_id] = park_after_failed_batch(any_sidecar, take_in(any_sidecar, sumup_sales(1))["deliveries"][0])
+    holder = f"n8n execution {uuid.uuid4().hex[:8]}"
+    assert ticket_id in claim(any_sidecar, holder)
+
+    late = plan(any_sidecar, [{"id": ticket_id, "claimed_by": "n8n execution that lost its lease"}])
+    current = plan(any_sidecar, [{"id": ticket_id, "claimed_by": holder}])
+
+    [refused] = late["results"]
+    assert refused["ok"] is False and refused["errors"][0]["code"] == "redelivery.claimed_by_another"
+    assert holder in refused["errors"][0]["message"] and late["deliveries"] == []
+    assert current["results"][0]["delivery"] == "planned"
+    assert [batch["ticket_ids"] for batch in current["deliveries"]] == [[ticket_id]]

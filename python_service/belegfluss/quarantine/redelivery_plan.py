@@ -30,6 +30,9 @@ from ..store.database import Database
 
 class TicketRef(BaseModel):
     id: str = Field(min_length=1, max_length=40, description="A delivery ticket id, as Claim answered it")
+    claimed_by: str | None = Field(
+        None, min_length=1, max_length=200,
+        description="The worker that claimed it (Claim's `claimed_by`): the ticket must still be leased to it")
 
 
 @dataclass
@@ -55,18 +58,19 @@ def plan(database: Database, profiles: ProfileRegistry, breaker: BreakerPolicy, 
     (nothing to send), or an error when it is no delivery ticket this run holds."""
     moment = now or datetime.now(timezone.utc)
     answers: list[dict[str, Any]] = []
-    refs: dict[int, str] = {}
+    refs: dict[int, TicketRef] = {}
     for index, item in enumerate(items):
         try:
-            refs[index] = TicketRef.model_validate(item).id
+            refs[index] = TicketRef.model_validate(item)
             answers.append({})
         except ValidationError as exc:
             answers.append({"index": index, "ok": False, "errors": [e.model_dump() for e in schema_errors(exc)]})
-    stored = quarantine_store.get_tickets(database, list(refs.values()))
+    stored = quarantine_store.get_tickets(database, [ref.id for ref in refs.values()])
     replays: list[_Replay] = []
     seen: set[str] = set()
-    for index, ticket_id in refs.items():
-        problem = _claim_problem(stored.get(ticket_id), ticket_id, moment, ticket_id in seen)
+    for index, ref in refs.items():
+        ticket_id = ref.id
+        problem = _claim_problem(stored.get(ticket_id), ref, moment, ticket_id in seen)
         seen.add(ticket_id)
         if problem is not None:
             answers[index] = {"index": index, "ok": False, "errors": [problem]}
@@ -78,9 +82,11 @@ def plan(database: Database, profiles: ProfileRegistry, breaker: BreakerPolicy, 
     return RedeliveryPlan(answers, _plan_hubspot(database, profiles, breaker, replays))
 
 
-def _claim_problem(ticket: dict[str, Any] | None, ticket_id: str, now: datetime,
+def _claim_problem(ticket: dict[str, Any] | None, ref: TicketRef, now: datetime,
                    listed_before: bool) -> dict[str, Any] | None:
     """Why a ticket cannot be planned by the caller, as an item error; None when it can."""
+    ticket_id = ref.id
+
     def error(code: str, message: str) -> dict[str, Any]:
         return {"code": code, "path": "$.id", "value": ticket_id, "message": message}
 
@@ -91,6 +97,10 @@ def _claim_problem(ticket: dict[str, Any] | None, ticket_id: str, now: datetime,
     if ticket["claimed_until"] is None or datetime.fromisoformat(ticket["claimed_until"]) <= now:
         return error("redelivery.not_claimed",
                      f"Ticket '{ticket_id}' is not claimed (or its lease ran out): claim it before planning it")
+    if ref.claimed_by is not None and ticket["claimed_by"] != ref.claimed_by:
+        # The caller's lease ran out and another run claimed the ticket: that run delivers it.
+        return error("redelivery.claimed_by_another",
+                     f"Ticket '{ticket_id}' is leased to {ticket['claimed_by']!r} now, not to {ref.claimed_by!r}")
     if listed_before:
         return error("redelivery.listed_twice", f"Ticket '{ticket_id}' is listed twice; it is planned once")
     return None

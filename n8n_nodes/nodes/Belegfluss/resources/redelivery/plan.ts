@@ -23,7 +23,7 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../shared/options';
-import { answerFields, asNodeError, rejectedItemError } from '../../shared/outputs';
+import { answerFields, errorItem, errorItemOrThrow, rejectedItemError } from '../../shared/outputs';
 import { pairedItems } from '../../shared/pairing';
 import { callSidecar } from '../../shared/transport';
 import type { ItemAnswer } from '../../shared/types';
@@ -42,6 +42,10 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	if (items.length === 0) return [[], []];
 	const { limits } = readOptions.call(this);
 	const ticketIds = items.map((_item, itemIndex) => readText.call(this, 'ticketId', itemIndex));
+	// Who holds each ticket's lease: a run whose lease ran out must not send what another run claimed.
+	const claimedBy = items.map(
+		(_item, itemIndex) => readText.call(this, 'claimedBy', itemIndex) || undefined,
+	);
 	let plan: RedeliveryPlan;
 	try {
 		plan = await callSidecar.call(
@@ -49,15 +53,13 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			{
 				method: 'POST',
 				path: '/v1/redelivery/plan',
-				body: { items: ticketIds.map((id) => ({ id })) },
+				body: { items: ticketIds.map((id, itemIndex) => ({ id, claimed_by: claimedBy[itemIndex] })) },
 			},
 			limits,
 			0,
 		);
 	} catch (caught) {
-		const error = asNodeError.call(this, caught, 0);
-		if (!this.continueOnFail()) throw error;
-		return [[{ json: { error: error.message }, error, pairedItem: pairedItems(items.keys()) }], []];
+		return [[errorItemOrThrow.call(this, caught, 0, pairedItems(items.keys()))], []];
 	}
 
 	const itemOfTicket = new Map(ticketIds.map((ticketId, itemIndex) => [ticketId, itemIndex]));
@@ -74,7 +76,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			// Not a ticket this run claimed: reporting on it would touch another run's delivery.
 			const error = rejectedItemError.call(this, answer, itemIndex);
 			if (!this.continueOnFail()) throw error;
-			batches.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
+			batches.push(errorItem(error, { item: itemIndex }));
 		} else if (answer.delivery !== 'planned') {
 			notNow.push({ json: answerFields(answer), pairedItem: { item: itemIndex } });
 		}
@@ -87,6 +89,15 @@ export const planDescription: INodeProperties[] = [
 		show,
 		'The claimed delivery ticket, as Claim Due Tickets gives it. Tickets not claimed by this run stop the workflow.',
 	),
+	{
+		displayName: 'Claimed By',
+		name: 'claimedBy',
+		type: 'string',
+		default: '={{ $json.claimed_by }}',
+		description:
+			'The worker that claimed the ticket, as Claim Due Tickets gives it. If another run holds the ticket by now (this run\'s lease ran out), the ticket stops the workflow instead of being sent twice. Empty: not checked.',
+		displayOptions: { show },
+	},
 	optionsCollection(show, [maxAttemptsOption, maxRetryTimeOption]),
 ];
 
