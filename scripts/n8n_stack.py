@@ -310,25 +310,52 @@ class N8n:
         finally:
             path.unlink()
 
-    def import_and_publish(self, workflow_files: Iterable[Path], placeholders: dict[str, str]) -> dict[str, str]:
-        """Imports and publishes workflows. The shipped templates are imported as they are; test
-        fixtures may name the local services with placeholders (`__SIDECAR_URL__`)."""
-        published: dict[str, str] = {}
+    def import_workflows(self, workflow_files: Iterable[Path], placeholders: dict[str, str]) -> dict[str, str]:
+        """Imports workflows in one CLI call (each call boots n8n for several seconds); answers
+        name → id. The shipped templates are imported as they are; test fixtures may name the local
+        services with placeholders (`__SIDECAR_URL__`). Publish them with `PUBLISH_WORKFLOWS`."""
+        folder = self.user_folder / "import"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        workflows: dict[str, str] = {}
         for path in workflow_files:
             text = path.read_text()
-            if any(key in text for key in placeholders):
-                for key, value in placeholders.items():
-                    text = text.replace(key, value)
-                path = self.user_folder / f"rendered-{path.name}"
-                path.write_text(text)
-            self.cli("import:workflow", f"--input={path}")
+            for key, value in placeholders.items():
+                text = text.replace(key, value)
             workflow = json.loads(text)
-            self.cli("publish:workflow", f"--id={workflow['id']}")
-            published[workflow["name"]] = workflow["id"]
-        return published
+            workflows[workflow["name"]] = workflow["id"]
+            (folder / f"{workflow['id']}.json").write_text(text)
+        self.cli("import:workflow", "--separate", f"--input={folder}")
+        return workflows
 
     def start(self, log: Path) -> int:
         return _start([str(self.binary), "start"], log, self.env)
+
+
+# What `n8n publish:workflow --id=…` does (WorkflowRepository.publishVersion: the imported version,
+# which must exist in the workflow history, becomes the active one), for many workflows in one
+# statement: the CLI boots n8n for several seconds per call and has no "all" any more. `{ids}` is
+# the database's placeholder list; SQLite and PostgreSQL both run it.
+PUBLISH_WORKFLOWS = (
+    'UPDATE workflow_entity SET active = true, "activeVersionId" = "versionId" WHERE id IN ({ids}) '
+    'AND EXISTS (SELECT 1 FROM workflow_history AS h WHERE h."workflowId" = workflow_entity.id '
+    'AND h."versionId" = workflow_entity."versionId") RETURNING id'
+)
+
+
+def check_published(workflows: dict[str, str], published: Iterable[str]) -> dict[str, str]:
+    unpublished = set(workflows.values()) - set(published)
+    if unpublished:
+        raise StackError(f"n8n did not import these workflows with a version to publish: {sorted(unpublished)}")
+    return workflows
+
+
+def publish_in_sqlite(database: Path, workflows: dict[str, str]) -> dict[str, str]:
+    """Publishes imported workflows in n8n's SQLite database (n8n not running yet)."""
+    ids = list(workflows.values())
+    with sqlite3.connect(database, timeout=10) as connection:
+        rows = connection.execute(PUBLISH_WORKFLOWS.format(ids=", ".join("?" * len(ids))), ids).fetchall()
+    return check_published(workflows, (row[0] for row in rows))
 
 
 def wait_for_webhook(n8n_url: str, path: str, pid: int, log: Path) -> None:
@@ -385,7 +412,8 @@ def up(run_dir: Path, extra_workflows: Iterable[Path] = (), n8n_log_level: str =
         info.files_dir.mkdir(parents=True, exist_ok=True)
         placeholders = {"__SIDECAR_URL__": info.sidecar_url, "__HUBSPOT_URL__": info.hubspot_url,
                         "__FILES_DIR__": str(info.files_dir)}
-        info.workflows = n8n.import_and_publish([*template_files(), *extra_workflows], placeholders)
+        info.workflows = publish_in_sqlite(info.n8n_database,
+                                           n8n.import_workflows([*template_files(), *extra_workflows], placeholders))
         pids["n8n"] = n8n.start(logs["n8n"])
         info.save()
 

@@ -200,28 +200,14 @@ def _copy_node_pack(installed_in: Path, user_folder: Path) -> None:
     shutil.copytree(installed_in / ".n8n" / "nodes", user_folder / ".n8n" / "nodes", symlinks=True)
 
 
-def import_and_publish_templates(main: N8n, info: QueueStackInfo, folder: Path) -> dict[str, str]:
-    """Imports every shipped template unchanged in one CLI call and publishes them all at once.
-    Each n8n CLI call boots n8n for several seconds, so `n8n_stack.import_and_publish` (two calls
-    per template) would cost a minute here; publishing is the same update of `workflow_entity`
-    that `n8n publish:workflow` makes (WorkflowRepository.publishVersion: the imported version,
-    which must exist in the workflow history, becomes the active one)."""
-    folder.mkdir()
-    workflows: dict[str, str] = {}
-    for path in n8n_stack.template_files():
-        template = json.loads(path.read_text())
-        workflows[template["name"]] = template["id"]
-        shutil.copy(path, folder / f"{template['id']}.json")
-    main.cli("import:workflow", "--separate", f"--input={folder}")
+def import_and_publish_templates(main: N8n, info: QueueStackInfo) -> dict[str, str]:
+    """Imports every shipped template unchanged and publishes them all at once (see
+    `n8n_stack.PUBLISH_WORKFLOWS`)."""
+    workflows = main.import_workflows(n8n_stack.template_files(), {})
+    ids = list(workflows.values())
     with _postgres(info.n8n_schema) as connection:
-        published = connection.execute(
-            'UPDATE workflow_entity AS w SET active = true, "activeVersionId" = w."versionId" '
-            'FROM workflow_history AS h WHERE h."workflowId" = w.id AND h."versionId" = w."versionId" '
-            "AND w.id = ANY(%s) RETURNING w.id", (list(workflows.values()),)).fetchall()
-    unpublished = set(workflows.values()) - {row["id"] for row in published}
-    if unpublished:
-        raise StackError(f"n8n did not import these templates with a version to publish: {sorted(unpublished)}")
-    return workflows
+        rows = connection.execute(n8n_stack.PUBLISH_WORKFLOWS.format(ids=", ".join(["%s"] * len(ids))), ids).fetchall()
+    return n8n_stack.check_published(workflows, (row["id"] for row in rows))
 
 
 def up(run_dir: Path, *, workers: int = 2, workflow_rate_limit: int | None = None,
@@ -282,7 +268,7 @@ def up(run_dir: Path, *, workers: int = 2, workflow_rate_limit: int | None = Non
             {**HUBSPOT_CREDENTIAL, "data": {"appToken": info.hubspot_token}},
             {**SIDECAR_BEARER_CREDENTIAL, "data": {"token": info.workflow_key}},
         ])
-        info.workflows = import_and_publish_templates(main, info, run_dir / "templates")
+        info.workflows = import_and_publish_templates(main, info)
         main.env.update(_server_node_options("n8n-main"))
         pids["n8n-main"] = main.start(Path(logs["n8n-main"]))
         info.save()
