@@ -44,10 +44,12 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when run with `python -m`
+sys.path.insert(0, str(REPO / "tests" / "e2e"))  # what the e2e tests read of the stand-in and the sidecar
 
 import n8n_stack
 import queue_stack
 from bench_n8n_template import make_sales
+from e2e_helpers import crm_state, notes_per_receipt, stored_event_ids
 
 TEMPLATE = REPO / "workflows" / "pos-sale-to-crm" / "pos-sale-to-crm.json"
 BELEGFLUSS_NODE_TYPE = "n8n-nodes-belegfluss.belegfluss"
@@ -193,17 +195,6 @@ def node_milliseconds(runs: list[dict[str, Any]]) -> Counter[str]:
     return spent
 
 
-def stored_ids_with_prefix(sidecar: httpx.Client, prefix: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    offset = 0
-    while True:
-        events = sidecar.get("/v1/events", params={"limit": 1000, "offset": offset}).raise_for_status().json()["events"]
-        if not events:
-            return found
-        offset += len(events)
-        found.update(event["id"] for event in events if event["id"].startswith(prefix))
-
-
 def run_stack(stack: str, info: n8n_stack.StackInfo, executions: Callable[[], list[dict[str, Any]]],
               run_data: Callable[[list[Any]], list[dict[str, Any]]], args: argparse.Namespace) -> StackResult:
     tag = f"L{stack[0].upper()}{int(time.time()) % 100000:05d}"
@@ -250,9 +241,9 @@ def run_stack(stack: str, info: n8n_stack.StackInfo, executions: Callable[[], li
     cpu_used.subtract(cpu_before)
 
     with info.sidecar() as sidecar, info.hubspot() as hubspot:
-        stored = stored_ids_with_prefix(sidecar, f"sumup:{tag}0")  # the warm-up's codes continue with W
-        notes = Counter(note["properties"]["hs_note_body"].split()[1]
-                        for note in hubspot.get("/__standin/state").json()["notes"])
+        # The warm-up's codes continue with W.
+        stored = Counter(i for i in stored_event_ids(sidecar) if i.startswith(f"sumup:{tag}0"))
+        notes = notes_per_receipt(crm_state(hubspot))
     # A refused call is the POS's to retry; every sale of an accepted one must arrive.
     accepted_codes = [sale["transaction_code"] for number in load.accepted for sale in calls[number]]
     return StackResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,23 @@ def eventually(check: Callable[[], Any], what: str, timeout: float = DEADLINE_S)
 
 def crm_state(hubspot: httpx.Client) -> dict[str, Any]:
     return hubspot.get("/__standin/state").json()
+
+
+def notes_per_receipt(state: dict[str, Any]) -> Counter[str]:
+    """The stand-in's purchase notes, counted by the receipt number they name ("Purchase <number> at …")."""
+    return Counter(note["properties"]["hs_note_body"].split()[1] for note in state["notes"])
+
+
+def stored_event_ids(sidecar: httpx.Client) -> list[str]:
+    """Every event id the sidecar stored, page by page."""
+    ids: list[str] = []
+    while True:
+        page = sidecar.get("/v1/events", params={"limit": 1000, "offset": len(ids)})
+        page.raise_for_status()
+        events = page.json()["events"]
+        if not events:
+            return ids
+        ids.extend(event["id"] for event in events)
 
 
 def contacts_by_email(state: dict[str, Any]) -> dict[str, dict[str, Any]]:

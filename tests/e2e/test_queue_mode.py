@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import queue_stack  # on the path through tests/e2e/conftest.py (scripts/)
-from e2e_helpers import eventually
+from e2e_helpers import crm_state, eventually, notes_per_receipt, stored_event_ids
 from belegfluss.store.bookings import booking_sets, bookings
 from belegfluss.store.database import Database
 from sqlalchemy import func, select
@@ -40,17 +40,6 @@ def queue_n8n(tmp_path_factory: pytest.TempPathFactory) -> Iterator[queue_stack.
         queue_stack.down(Path(info.run_dir))
 
 
-def stored_event_ids(sidecar: httpx.Client) -> list[str]:
-    ids: list[str] = []
-    while True:
-        page = sidecar.get("/v1/events", params={"limit": 1000, "offset": len(ids)})
-        page.raise_for_status()
-        events = page.json()["events"]
-        ids.extend(event["id"] for event in events)
-        if not events:
-            return ids
-
-
 def booked_rows_per_event(info: queue_stack.QueueStackInfo) -> tuple[dict[str, int], dict[str, int]]:
     """Per event id: the rows its booking set announces, and the booking rows stored for it."""
     database = Database(info.sidecar_database_url)
@@ -61,12 +50,6 @@ def booked_rows_per_event(info: queue_stack.QueueStackInfo) -> tuple[dict[str, i
     finally:
         database.dispose()
     return announced, stored
-
-
-def notes_per_transaction(hubspot: httpx.Client) -> Counter[str]:
-    """The stand-in's purchase notes, counted by the transaction code they name ("Purchase <code> …")."""
-    notes = hubspot.get("/__standin/state").json()["notes"]
-    return Counter(note["properties"]["hs_note_body"].split()[1] for note in notes)
 
 
 def post_concurrently(url: str, calls: list[list[dict[str, Any]]]) -> list[int]:
@@ -111,7 +94,7 @@ def test_pos_sales_reach_the_store_and_hubspot_through_webhook_processor_and_wor
     with queue_n8n.sidecar() as sidecar, queue_n8n.hubspot() as hubspot:
         for sale in sales:
             assert sidecar.get(f"/v1/events/sumup:{sale['transaction_code']}").status_code == 200
-        notes = notes_per_transaction(hubspot)
+        notes = notes_per_receipt(crm_state(hubspot))
         contacts = {c["properties"]["email"] for c in hubspot.get("/__standin/state").json()["contacts"]}
     assert {sale["transaction_code"]: notes[sale["transaction_code"]] for sale in sales} == {
         sale["transaction_code"]: 1 for sale in sales}
@@ -135,7 +118,7 @@ def test_duplicate_storm_stores_and_notes_every_distinct_sale_exactly_once(queue
     expected_ids = {f"sumup:{sale['transaction_code']}" for sale in distinct}
     with queue_n8n.sidecar() as sidecar, queue_n8n.hubspot() as hubspot:
         stored = Counter(event_id for event_id in stored_event_ids(sidecar) if event_id in expected_ids)
-        notes = notes_per_transaction(hubspot)
+        notes = notes_per_receipt(crm_state(hubspot))
     announced_rows, booked_rows = booked_rows_per_event(queue_n8n)
     storm_notes = {sale["transaction_code"]: notes[sale["transaction_code"]] for sale in distinct}
     lost = {"store": len(expected_ids - set(stored)),

@@ -16,6 +16,7 @@ from e2e_helpers import (
     crm_state,
     deliver,
     eventually,
+    notes_per_receipt,
     tickets,
 )
 
@@ -43,10 +44,6 @@ def delivery_tickets(sidecar: httpx.Client, event_ids: set[str]) -> list[dict[st
     return [t for t in tickets(sidecar, stage="delivery") if t["event_id"] in event_ids]
 
 
-def notes_naming(state: dict[str, Any], receipt_number: str) -> list[dict[str, Any]]:
-    return [n for n in state["notes"] if n["properties"]["hs_note_body"].split()[1] == receipt_number]
-
-
 def wait_until_circuit_may_probe(sidecar: httpx.Client) -> None:
     retry_at = breaker(sidecar)["retry_at"]
     if retry_at:
@@ -71,8 +68,7 @@ def test_flaky_crm_parks_sales_and_redelivery_delivers_each_exactly_once(n8n, si
     parked = delivery_tickets(sidecar, event_ids)
     assert sorted(t["event_id"] for t in parked) == sorted(event_ids)  # one ticket per sale, none lost
     assert {t["target"] for t in parked} == {TARGET}
-    assert not crm_state(hubspot)["notes"] or not any(
-        notes_naming(crm_state(hubspot), sale["transaction_code"]) for sale in sales)
+    assert not any(notes_per_receipt(crm_state(hubspot))[sale["transaction_code"]] for sale in sales)
 
     hubspot.delete("/__standin/faults").raise_for_status()  # HubSpot is back
     wait_until_circuit_may_probe(sidecar)
@@ -83,8 +79,8 @@ def test_flaky_crm_parks_sales_and_redelivery_delivers_each_exactly_once(n8n, si
     run_redelivery(n8n)  # a further run finds nothing left to send
 
     assert {t["status"] for t in delivery_tickets(sidecar, event_ids)} == {"delivered"}
-    state = crm_state(hubspot)
-    assert {sale["transaction_code"]: len(notes_naming(state, sale["transaction_code"])) for sale in sales} == {
+    notes = notes_per_receipt(crm_state(hubspot))
+    assert {sale["transaction_code"]: notes[sale["transaction_code"]] for sale in sales} == {
         sale["transaction_code"]: 1 for sale in sales}
     assert breaker(sidecar)["state"] == "closed"
 
@@ -114,4 +110,4 @@ def test_ticket_is_dead_lettered_after_its_last_attempt_and_the_team_is_alerted(
     assert [a["ok"] for a in ticket["attempts"]] == [False] * MAX_ATTEMPTS
     alert = eventually(alerts, "the dead-letter alert")[0]
     assert TARGET in alert["text"] and event_id in alert["text"]
-    assert not notes_naming(crm_state(hubspot), sale["transaction_code"])
+    assert not notes_per_receipt(crm_state(hubspot))[sale["transaction_code"]]
