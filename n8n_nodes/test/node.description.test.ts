@@ -77,6 +77,7 @@ describe('Belegfluss node description', () => {
 		[{ resource: 'review', operation: 'reject' }, ['']],
 		[{ resource: 'delivery', operation: 'checkCircuit' }, ['Allowed', 'Parked']],
 		[{ resource: 'delivery', operation: 'reportOutcome' }, ['']],
+		[{ resource: 'delivery', operation: 'splitFailedBatch' }, ['']],
 		[{ resource: 'delivery', operation: 'writeHubspotNotes' }, ['']],
 		[{ resource: 'redelivery', operation: 'claim' }, ['']],
 		[{ resource: 'redelivery', operation: 'plan' }, ['CRM Batches', 'Not Now']],
@@ -97,7 +98,7 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('has code behind every operation in the dropdowns', () => {
-		expect(operations.length).toBe(24);
+		expect(operations.length).toBe(25);
 		for (const { resource, operation } of operations) {
 			expect(findOperation(resource, operation), `${resource} → ${operation}`).toBeDefined();
 		}
@@ -141,8 +142,9 @@ describe('Belegfluss node description', () => {
 	});
 
 	it('offers the same retry options on every operation that calls the sidecar', () => {
-		// Write HubSpot Notes joins two items inside n8n and calls nothing.
-		const callingSidecar = operations.filter(({ operation }) => operation !== 'writeHubspotNotes');
+		// Write HubSpot Notes and Split Failed Batch work inside n8n and call nothing.
+		const inN8nOnly = ['writeHubspotNotes', 'splitFailedBatch'];
+		const callingSidecar = operations.filter(({ operation }) => !inN8nOnly.includes(operation));
 		for (const { resource, operation } of callingSidecar) {
 			const options = description.properties.find(
 				(property) =>

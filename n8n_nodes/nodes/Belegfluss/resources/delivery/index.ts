@@ -3,11 +3,13 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceOperations } from '../../shared/operation';
 import { checkCircuitDescription, checkCircuitOperation } from './checkCircuit';
 import { reportOutcomeDescription, reportOutcomeOperation } from './reportOutcome';
+import { splitFailedBatchDescription, splitFailedBatchOperation } from './splitFailedBatch';
 import { writeHubspotNotesDescription, writeHubspotNotesOperation } from './writeHubspotNotes';
 
 export const deliveryOperations: ResourceOperations = {
 	checkCircuit: checkCircuitOperation,
 	reportOutcome: reportOutcomeOperation,
+	splitFailedBatch: splitFailedBatchOperation,
 	writeHubspotNotes: writeHubspotNotesOperation,
 };
 
@@ -34,6 +36,13 @@ export const deliveryDescription: INodeProperties[] = [
 					"Tell the target's circuit breaker whether a delivery worked; repeated failures open the circuit for all workers",
 			},
 			{
+				name: 'Split Failed Batch',
+				value: 'splitFailedBatch',
+				action: 'Split a batch the CRM refused into its sales',
+				description:
+					"Turn a CRM batch from an HTTP Request node's error output into one item per sale, with the status code and error text, for Report Outcome. Runs in n8n, calls nothing.",
+			},
+			{
 				name: 'Write HubSpot Notes',
 				value: 'writeHubspotNotes',
 				action: 'Associate purchase notes with their contacts',
@@ -45,5 +54,6 @@ export const deliveryDescription: INodeProperties[] = [
 	},
 	...checkCircuitDescription,
 	...reportOutcomeDescription,
+	...splitFailedBatchDescription,
 	...writeHubspotNotesDescription,
 ];
