@@ -267,6 +267,13 @@ class StackInfo:
     def n8n_database(self) -> Path:
         return Path(self.n8n_user_folder) / ".n8n" / "database.sqlite"
 
+    def n8n_rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Rows of n8n's own database; `?` marks a parameter. Read-only, beside the running n8n
+        (its SQLite runs in WAL mode). The queue-mode stack reads its PostgreSQL schema instead."""
+        with sqlite3.connect(f"file:{self.n8n_database}?mode=ro", uri=True, timeout=10) as connection:
+            connection.row_factory = sqlite3.Row
+            return [dict(row) for row in connection.execute(sql, args)]
+
     def save(self) -> None:
         (Path(self.run_dir) / "stack.json").write_text(json.dumps(asdict(self), indent=2))
 
@@ -444,29 +451,42 @@ def down(run_dir: Path) -> None:
 # --- observing n8n ---------------------------------------------------------------------------
 
 
-def _query(database: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
-    # Read-only, beside the running n8n (its SQLite runs in WAL mode).
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as connection:
-        connection.row_factory = sqlite3.Row
-        return connection.execute(sql, args).fetchall()
+ACTIVE_STATES = ("new", "running", "waiting")  # an execution in one of these has not finished
 
 
-def executions(info: StackInfo) -> list[dict[str, Any]]:
-    rows = _query(info.n8n_database, 'SELECT id, "workflowId", status, mode, "startedAt", "stoppedAt" '
-                                     "FROM execution_entity ORDER BY id")
-    return [dict(row) for row in rows]
+def executions(info: StackInfo, workflow_id: str | None = None) -> list[dict[str, Any]]:
+    """n8n's executions, of one workflow or all (scheduled templates run beside the tested one)."""
+    where, args = (' WHERE "workflowId" = ?', (workflow_id,)) if workflow_id is not None else ("", ())
+    return info.n8n_rows('SELECT id, "workflowId", status, mode, "startedAt", "stoppedAt" '
+                         f"FROM execution_entity{where} ORDER BY id", *args)
 
 
-def wait_for_executions(info: StackInfo, at_least: int, timeout: float = 120.0) -> list[dict[str, Any]]:
-    """Waits until n8n has at least `at_least` executions and none is still running."""
+def wait_for_executions(info: StackInfo, at_least: int, timeout: float = 120.0,
+                        workflow_id: str | None = None) -> list[dict[str, Any]]:
+    """Waits until n8n has at least `at_least` executions (of the workflow) and none of them is
+    queued or running."""
     deadline = time.monotonic() + timeout
     while True:
-        found = executions(info)
-        if len(found) >= at_least and all(e["status"] not in ("new", "running", "waiting") for e in found):
+        found = executions(info, workflow_id)
+        if len(found) >= at_least and all(e["status"] not in ACTIVE_STATES for e in found):
             return found
         if time.monotonic() > deadline:
-            raise StackError(f"expected {at_least} finished executions, found: {found}")
+            states: dict[str, int] = {}
+            for execution in found:
+                states[execution["status"]] = states.get(execution["status"], 0) + 1
+            raise StackError(f"expected {at_least} finished executions, found {len(found)}: {states}")
         time.sleep(0.2)
+
+
+def execution_run_data(info: StackInfo, execution_ids: list[Any]) -> dict[int, dict[str, Any]]:
+    """n8n's decoded run data of the named executions."""
+    if not execution_ids:
+        return {}
+    # As text: the column is text in some n8n versions' PostgreSQL schema and an integer in others.
+    marks = ", ".join("?" * len(execution_ids))
+    rows = info.n8n_rows(f'SELECT "executionId", data FROM execution_data '
+                         f'WHERE CAST("executionId" AS TEXT) IN ({marks})', *(str(i) for i in execution_ids))
+    return {int(row["executionId"]): parse_flatted(row["data"]) for row in rows}
 
 
 def parse_flatted(text: str) -> Any:
@@ -510,23 +530,21 @@ def describe_execution(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def failed_executions_report(info: StackInfo) -> str:
+def failed_executions_report(info: StackInfo, at_most: int = 20) -> str:
     """n8n's failed executions, decoded, for the output of a failing test."""
-    rows = _query(info.n8n_database,
-                  'SELECT e.id, e."workflowId", e.status, d.data FROM execution_entity e '
-                  'JOIN execution_data d ON d."executionId" = e.id '
-                  "WHERE e.status NOT IN ('success', 'new', 'running', 'waiting') ORDER BY e.id")
-    if not rows:
+    failed = [e for e in executions(info) if e["status"] not in ("success", *ACTIVE_STATES)][:at_most]
+    if not failed:
         return "(no failed executions)"
-    return "\n".join(f"execution {row['id']} of workflow {row['workflowId']}: {row['status']}\n"
-                     f"{describe_execution(parse_flatted(row['data']))}" for row in rows)
+    data = execution_run_data(info, [e["id"] for e in failed])
+    return "\n".join(f"execution {e['id']} of workflow {e['workflowId']}: {e['status']}\n"
+                     f"{describe_execution(data.get(int(e['id']), {}))}" for e in failed)
 
 
 def diagnostics(info: StackInfo) -> str:
     parts = [f"--- {name} log ({path}) ---\n{log_tail(Path(path))}" for name, path in info.logs.items()]
     try:
         parts.append(f"--- failed n8n executions ---\n{failed_executions_report(info)}")
-    except sqlite3.Error as exc:
+    except Exception as exc:  # noqa: BLE001 - a report for a failing test must not fail itself
         parts.append(f"--- n8n executions unreadable: {exc} ---")
     return "\n\n".join(parts)
 

@@ -23,12 +23,10 @@ with `scripts/cpuprofile_summary.py`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import shutil
 import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,7 +51,6 @@ from n8n_stack import (
     SCRIPTS,
     SIDECAR_BEARER_CREDENTIAL,
     N8n,
-    StackError,
     StackInfo,
     free_port,
     wait_until,
@@ -66,7 +63,6 @@ REDIS_URL = os.environ.get("BELEGFLUSS_TEST_REDIS_URL", "redis://127.0.0.1:6379/
 REPLICAS = ("sidecar-a", "sidecar-b")
 POS_WORKFLOW_ID = n8n_stack.workflow_id(n8n_stack.WORKFLOWS / "pos-sale-to-crm" / "pos-sale-to-crm.json")
 WORKER_CONCURRENCY = 10
-ACTIVE_STATES = ("new", "running", "waiting")
 # Extra Node.js options for the n8n servers of the stack (not its CLI calls); `{name}` becomes the
 # process name (n8n-main, n8n-webhook, n8n-worker-1, ...).
 N8N_NODE_OPTIONS_VARIABLE = "BELEGFLUSS_N8N_NODE_OPTIONS"
@@ -92,6 +88,11 @@ class QueueStackInfo(StackInfo):
     @property
     def sidecar_database_url(self) -> str:
         return f"{POSTGRES_URL}?schema={self.sidecar_schema}"
+
+    def n8n_rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Rows of n8n's PostgreSQL schema; `?` marks a parameter, as for the single stack's SQLite."""
+        with _postgres(self.n8n_schema) as connection:
+            return connection.execute(sql.replace("?", "%s"), args).fetchall()
 
 
 # --- PostgreSQL and Redis of one run -----------------------------------------------------------
@@ -324,70 +325,6 @@ def down(run_dir: Path) -> None:
 
 
 # --- observing n8n ------------------------------------------------------------------------------
-
-
-def executions(info: QueueStackInfo, workflow_id: str | None = None) -> list[dict[str, Any]]:
-    """n8n's executions, of one workflow or all (scheduled templates run beside the tested one)."""
-    with _postgres(info.n8n_schema) as connection:
-        return connection.execute('SELECT id, "workflowId", status, mode, "startedAt", "stoppedAt" '
-                                  'FROM execution_entity WHERE %(workflow)s::text IS NULL OR "workflowId" = %(workflow)s '
-                                  "ORDER BY id", {"workflow": workflow_id}).fetchall()
-
-
-def wait_for_executions(info: QueueStackInfo, at_least: int, timeout: float = 120.0,
-                        workflow_id: str | None = None) -> list[dict[str, Any]]:
-    """Waits until n8n has at least `at_least` executions (of the workflow) and none of them is
-    queued or running."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = executions(info, workflow_id)
-        if len(found) >= at_least and all(e["status"] not in ACTIVE_STATES for e in found):
-            return found
-        if time.monotonic() > deadline:
-            states: dict[str, int] = {}
-            for execution in found:
-                states[execution["status"]] = states.get(execution["status"], 0) + 1
-            raise StackError(f"expected {at_least} finished executions, found {len(found)}: {states}")
-        time.sleep(0.25)
-
-
-def execution_run_data(info: QueueStackInfo, execution_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
-    """n8n's decoded run data per execution (all, or the ones named)."""
-    query = 'SELECT "executionId", data FROM execution_data'
-    args: tuple[Any, ...] = ()
-    if execution_ids is not None:
-        query += ' WHERE "executionId" = ANY(%s)'
-        args = ([str(i) for i in execution_ids],) if _execution_id_is_text(info) else (execution_ids,)
-    with _postgres(info.n8n_schema) as connection:
-        rows = connection.execute(query, args).fetchall()
-    return {int(row["executionId"]): n8n_stack.parse_flatted(row["data"]) for row in rows}
-
-
-def _execution_id_is_text(info: QueueStackInfo) -> bool:
-    with _postgres(info.n8n_schema) as connection:
-        row = connection.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = %s "
-                                 "AND table_name = 'execution_data' AND column_name = 'executionId'",
-                                 (info.n8n_schema,)).fetchone()
-    return bool(row) and row["data_type"] in ("text", "character varying")
-
-
-def failed_executions_report(info: QueueStackInfo) -> str:
-    failed = [e["id"] for e in executions(info) if e["status"] not in ("success", *ACTIVE_STATES)]
-    if not failed:
-        return "(no failed executions)"
-    data = execution_run_data(info, [int(i) for i in failed[:20]])
-    return "\n".join(f"execution {execution_id}:\n{n8n_stack.describe_execution(run)}"
-                     for execution_id, run in sorted(data.items()))
-
-
-def diagnostics(info: QueueStackInfo) -> str:
-    parts = [f"--- {name} log ({path}) ---\n{n8n_stack.log_tail(Path(path), 30)}"
-             for name, path in info.logs.items()]
-    try:
-        parts.append(f"--- failed n8n executions ---\n{failed_executions_report(info)}")
-    except psycopg.Error as exc:
-        parts.append(f"--- n8n executions unreadable: {exc} ---")
-    return "\n\n".join(parts)
 
 
 def access_log_statuses(info: QueueStackInfo, replica: str, path_prefix: str = "/v1/") -> dict[int, int]:

@@ -33,7 +33,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -195,13 +194,15 @@ def node_milliseconds(runs: list[dict[str, Any]]) -> Counter[str]:
     return spent
 
 
-def run_stack(stack: str, info: n8n_stack.StackInfo, executions: Callable[[], list[dict[str, Any]]],
-              run_data: Callable[[list[Any]], list[dict[str, Any]]], args: argparse.Namespace) -> StackResult:
+def run_stack(stack: str, info: n8n_stack.StackInfo, args: argparse.Namespace) -> StackResult:
+    def executions() -> list[dict[str, Any]]:
+        return n8n_stack.executions(info, queue_stack.POS_WORKFLOW_ID)
+
     tag = f"L{stack[0].upper()}{int(time.time()) % 100000:05d}"
     url = info.pos_webhook_url("sumup")
     httpx.post(url, json=make_sales(2, tag + "W"), timeout=30).raise_for_status()  # warm-up: compiles, connects
     deadline = time.monotonic() + 60
-    while any(e["status"] in queue_stack.ACTIVE_STATES for e in executions()) or not executions():
+    while any(e["status"] in n8n_stack.ACTIVE_STATES for e in executions()) or not executions():
         if time.monotonic() > deadline:
             raise SystemExit(f"{stack}: the warm-up execution did not finish")
         time.sleep(0.2)
@@ -220,7 +221,7 @@ def run_stack(stack: str, info: n8n_stack.StackInfo, executions: Callable[[], li
     settled_count = -1
     while True:
         runs = executions()[before:]
-        if len(runs) >= accepted_calls and all(r["status"] not in queue_stack.ACTIVE_STATES for r in runs):
+        if len(runs) >= accepted_calls and all(r["status"] not in n8n_stack.ACTIVE_STATES for r in runs):
             if len(runs) == settled_count:  # nothing new for a while: calls that timed out may still start
                 break
             settled_count = len(runs)
@@ -236,7 +237,7 @@ def run_stack(stack: str, info: n8n_stack.StackInfo, executions: Callable[[], li
     execution_seconds = [(_as_utc(r["stoppedAt"]) - _as_utc(r["startedAt"])).total_seconds()
                          for r in finished if r["startedAt"] is not None]
     sample = [r["id"] for r in finished[:: max(1, len(finished) // TIMING_SAMPLE)]][:TIMING_SAMPLE]
-    sampled = run_data(sample)
+    sampled = list(n8n_stack.execution_run_data(info, sample).values())
     cpu_used = cpu_seconds_by_component(info.pids)
     cpu_used.subtract(cpu_before)
 
@@ -261,16 +262,7 @@ def bench_single(args: argparse.Namespace, workdir: Path) -> StackResult:
     print("Starting the single-instance stack (n8n, sidecar, SQLite)...", flush=True)
     info = n8n_stack.up(workdir / "single", n8n_log_level="warn")
     try:
-        def run_data(ids: list[Any]) -> list[dict[str, Any]]:
-            marks = ",".join("?" * len(ids))
-            rows = n8n_stack._query(info.n8n_database,
-                                    f'SELECT data FROM execution_data WHERE "executionId" IN ({marks})', *ids)
-            return [n8n_stack.parse_flatted(row["data"]) for row in rows]
-
-        def pos_executions() -> list[dict[str, Any]]:
-            return [e for e in n8n_stack.executions(info) if e["workflowId"] == queue_stack.POS_WORKFLOW_ID]
-
-        return run_stack("single", info, pos_executions, run_data, args)
+        return run_stack("single", info, args)
     finally:
         n8n_stack.down(Path(info.run_dir))
 
@@ -280,11 +272,7 @@ def bench_queue(args: argparse.Namespace, workdir: Path) -> StackResult:
           flush=True)
     info = queue_stack.up(workdir / "queue", workers=args.workers, n8n_log_level="warn")
     try:
-        def run_data(ids: list[Any]) -> list[dict[str, Any]]:
-            return list(queue_stack.execution_run_data(info, [int(i) for i in ids]).values())
-
-        return run_stack("queue", info, lambda: queue_stack.executions(info, queue_stack.POS_WORKFLOW_ID),
-                         run_data, args)
+        return run_stack("queue", info, args)
     finally:
         queue_stack.down(Path(info.run_dir))
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+import n8n_stack  # on the path through tests/e2e/conftest.py (scripts/)
 import queue_stack  # on the path through tests/e2e/conftest.py (scripts/)
 from e2e_helpers import crm_state, eventually, notes_per_receipt, stored_event_ids
 from belegfluss.store.bookings import booking_sets, bookings
@@ -61,18 +62,18 @@ def deliver_and_wait(info: queue_stack.QueueStackInfo, calls: list[list[dict[str
                      timeout: float = 60.0) -> list[dict[str, Any]]:
     """POSTs the calls as a POS would and waits for the executions they started, which run on the
     workers after the webhook processor has answered."""
-    before = len(queue_stack.executions(info, queue_stack.POS_WORKFLOW_ID))
+    before = len(n8n_stack.executions(info, queue_stack.POS_WORKFLOW_ID))
     statuses = post_concurrently(info.pos_webhook_url("sumup"), calls)
     assert statuses == [200] * len(calls)
     try:
-        return queue_stack.wait_for_executions(info, before + len(calls), timeout, queue_stack.POS_WORKFLOW_ID)[before:]
+        return n8n_stack.wait_for_executions(info, before + len(calls), timeout, queue_stack.POS_WORKFLOW_ID)[before:]
     except queue_stack.StackError as error:
-        raise AssertionError(f"{error}\n{queue_stack.diagnostics(info)}") from error
+        raise AssertionError(f"{error}\n{n8n_stack.diagnostics(info)}") from error
 
 
 def assert_all_succeeded(info: queue_stack.QueueStackInfo, runs: list[dict[str, Any]]) -> None:
     failed = [run["id"] for run in runs if run["status"] != "success"]
-    assert not failed, f"executions {failed} failed:\n{queue_stack.diagnostics(info)}"
+    assert not failed, f"executions {failed} failed:\n{n8n_stack.diagnostics(info)}"
 
 
 def test_pos_sales_reach_the_store_and_hubspot_through_webhook_processor_and_workers(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import n8n_stack  # on the path through tests/e2e/conftest.py (scripts/)
 import queue_stack  # on the path through tests/e2e/conftest.py (scripts/)
 
 RATE_WINDOW_S = 2
@@ -42,19 +43,19 @@ def quota_refusals(info: queue_stack.QueueStackInfo) -> int:
 def test_burst_over_the_rate_limit_is_slowed_down_not_lost(quota_n8n, sumup_sale, unique_email):
     calls = [[sumup_sale(email=unique_email(f"burst{n}")) for _ in range(SALES_PER_CALL)] for n in range(BURST_CALLS)]
     refusals_before = quota_refusals(quota_n8n)
-    executions_before = len(queue_stack.executions(quota_n8n, queue_stack.POS_WORKFLOW_ID))
+    executions_before = len(n8n_stack.executions(quota_n8n, queue_stack.POS_WORKFLOW_ID))
 
     with httpx.Client(timeout=30) as client, ThreadPoolExecutor(BURST_CALLS) as pool:
         answers = list(pool.map(lambda body: client.post(quota_n8n.pos_webhook_url("sumup"), json=body), calls))
 
     assert [answer.status_code for answer in answers] == [200] * BURST_CALLS
     try:
-        runs = queue_stack.wait_for_executions(quota_n8n, executions_before + BURST_CALLS, timeout=150,
+        runs = n8n_stack.wait_for_executions(quota_n8n, executions_before + BURST_CALLS, timeout=150,
                                                workflow_id=queue_stack.POS_WORKFLOW_ID)
     except queue_stack.StackError as error:
-        raise AssertionError(f"{error}\n{queue_stack.diagnostics(quota_n8n)}") from error
+        raise AssertionError(f"{error}\n{n8n_stack.diagnostics(quota_n8n)}") from error
     runs = runs[executions_before:]
-    assert [run["status"] for run in runs] == ["success"] * BURST_CALLS, queue_stack.diagnostics(quota_n8n)
+    assert [run["status"] for run in runs] == ["success"] * BURST_CALLS, n8n_stack.diagnostics(quota_n8n)
     refused = quota_refusals(quota_n8n) - refusals_before
     print(f"\n{BURST_CALLS} webhook calls, rate limit {RATE_LIMIT} requests / {RATE_WINDOW_S} s: "
           f"the sidecars answered {refused} times 429; all executions succeeded")
