@@ -130,38 +130,54 @@ describe('Event → Take In POS Sales', () => {
 		expect(bodies.map((body) => body.items.length)).toEqual([3, 3, 1]);
 	});
 
-	it('sends batches in parallel up to Parallel Requests and keeps the output in input order', async () => {
+	it('sends the batches of one source in order and different sources side by side, output in input order', async () => {
 		let inFlight = 0;
 		let mostInFlight = 0;
+		const inFlightOf = new Map<string, number>();
+		let mostInFlightOfOneSource = 0;
+		const sent: string[] = [];
 		nock(BASE_URL)
 			.persist()
 			.post('/v1/intake')
 			.reply(200, async (request: Request) => {
 				const body = (await request.json()) as IntakeBody;
+				const source = body.source;
 				inFlight += 1;
 				mostInFlight = Math.max(mostInFlight, inFlight);
-				// The first batch answers last.
+				inFlightOf.set(source, (inFlightOf.get(source) ?? 0) + 1);
+				mostInFlightOfOneSource = Math.max(mostInFlightOfOneSource, inFlightOf.get(source) ?? 0);
+				sent.push(`${source}:${body.items[0].code}`);
+				// The first batch of each source answers last.
 				await nextTick();
-				if (body.items[0].code === 'c0') await nextTick();
+				if (['c0', 'd0'].includes(body.items[0].code)) await nextTick();
 				inFlight -= 1;
-				const eventIds = body.items.map((item) => `sumup:${item.code}`);
+				inFlightOf.set(source, (inFlightOf.get(source) ?? 1) - 1);
+				const eventIds = body.items.map((item) => `${source}:${item.code}`);
 				return {
 					results: eventIds.map((event_id, index) => ({ index, ok: true, event_id })),
 					deliveries: [{ target: 'hubspot:cafe', event_ids: eventIds }],
 				};
 			});
-		const codes = Array.from({ length: 7 }, (_unused, n) => `c${n}`);
+		const codes = (prefix: string) => Array.from({ length: 5 }, (_unused, n) => `${prefix}${n}`);
 
 		const [batches] = await runNode(
-			context([webhookItem('sumup', codes)], { options: { batchSize: 2, parallelRequests: 2 } }),
+			context([webhookItem('sumup', codes('c')), webhookItem('square', codes('d'))], {
+				options: { batchSize: 2, parallelRequests: 2 },
+			}),
 		);
 
 		expect(mostInFlight).toBe(2);
+		expect(mostInFlightOfOneSource).toBe(1); // a source's next batch waits for its previous one
+		const order = (source: string) => sent.filter((batch) => batch.startsWith(source));
+		expect(order('sumup')).toEqual(['sumup:c0', 'sumup:c2', 'sumup:c4']);
+		expect(order('square')).toEqual(['square:d0', 'square:d2', 'square:d4']);
 		expect(batches.map((batch) => batch.json.event_ids)).toEqual([
 			['sumup:c0', 'sumup:c1'],
 			['sumup:c2', 'sumup:c3'],
-			['sumup:c4', 'sumup:c5'],
-			['sumup:c6'],
+			['sumup:c4'],
+			['square:d0', 'square:d1'],
+			['square:d2', 'square:d3'],
+			['square:d4'],
 		]);
 	});
 

@@ -29,7 +29,7 @@ export const parallelRequestsOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 8 },
 	default: 1,
 	description:
-		'How many batches go to Belegfluss at the same time. More than one lets several sidecar replicas work on one large webhook call.',
+		'How many POS sources send their batches to Belegfluss at the same time. The batches of one source always go one after the other, since a sale is checked against the sales stored before it.',
 };
 
 export const maxAttemptsOption: INodeProperties = {

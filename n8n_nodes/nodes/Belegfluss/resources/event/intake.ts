@@ -106,11 +106,19 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	}
 
 	const origin = originFields.call(this);
-	const answers = await mapConcurrently(
-		chunks,
-		options.parallelRequests,
-		async (chunk) => await sendChunk.call(this, chunk, origin, options),
-	);
+	// The batches of one POS go one after the other: validation checks a sale against what is
+	// stored before it (TSE counters rising, a refund's original), so a later batch must not land
+	// first. Only the batches of different POS sources run side by side.
+	const chunksBySource = new Map<string, number[]>();
+	chunks.forEach(({ source }, chunkIndex) => {
+		chunksBySource.set(source, [...(chunksBySource.get(source) ?? []), chunkIndex]);
+	});
+	const answers: ChunkAnswer[] = new Array(chunks.length);
+	await mapConcurrently([...chunksBySource.values()], options.parallelRequests, async (lane) => {
+		for (const chunkIndex of lane) {
+			answers[chunkIndex] = await sendChunk.call(this, chunks[chunkIndex], origin, options);
+		}
+	});
 
 	// Outputs in input order, whichever request finished first.
 	const batches: INodeExecutionData[] = [];
