@@ -116,15 +116,16 @@ describe('Redelivery → Plan HubSpot Batches', () => {
 		await expectStoppedAtItem(runNode(context(items)), 1, ['redelivery.not_claimed']);
 	});
 
-	it('puts a ticket it did not claim out as an error item when the node continues on fail', async () => {
+	it('puts a ticket it did not claim out as an error item on Not Now when the node continues on fail', async () => {
 		planSidecar();
 		const items = [claimed[0], { json: { ...claimed[1].json, id: 'q_gone' } }];
 
 		const [batches, notNow] = await runNode(context(items, true));
 
-		expect(batches.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], { item: 1 }]);
-		expect(batches[1].json.error).toBe('Item 1 was rejected by Belegfluss: redelivery.not_claimed');
-		expect(notNow).toEqual([]);
+		// Nothing for HubSpot: the error item must not reach the CRM path.
+		expect(batches.map((item) => item.pairedItem)).toEqual([[{ item: 0 }]]);
+		expect(notNow.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		expect(notNow[0].json.error).toBe('Item 1 was rejected by Belegfluss: redelivery.not_claimed');
 	});
 
 	it('asks nothing when no ticket was claimed', async () => {

@@ -1,7 +1,8 @@
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 
 import { expectStoppedAtItem } from './helpers/assertions';
-import { executeContext, runNode } from './helpers/context';
+import { BASE_URL, executeContext, runNode } from './helpers/context';
 import { batchEndpoint, sidecarIssue } from './helpers/sidecar';
 
 const outcomes = [
@@ -92,5 +93,18 @@ describe('Redelivery → Report Outcome', () => {
 		const running = runNode(successContext(['q_1', ['q_2', 'q_done']]));
 
 		await expectStoppedAtItem(running, 1, ['redelivery.not_open']);
+	});
+
+	it('names the input item, not the ticket position, when the sidecar leaves a ticket unanswered', async () => {
+		// Item 0 is a CRM batch of three tickets, item 1 a single ticket: the fourth ticket is item 1's.
+		nock(BASE_URL)
+			.post('/v1/redelivery/report')
+			.reply(200, {
+				results: [0, 1, 2].map((index) => ({ index, ok: true, ticket: {}, dead_lettered: false })),
+			});
+
+		await expect(runNode(successContext([['q_1', 'q_2', 'q_3'], 'q_4']))).rejects.toThrow(
+			'The Belegfluss sidecar sent no answer for item 1',
+		);
 	});
 });

@@ -143,3 +143,30 @@ def test_a_ticket_another_run_holds_by_now_is_not_planned_again(any_sidecar: Sid
     assert holder in refused["errors"][0]["message"] and late["deliveries"] == []
     assert current["results"][0]["delivery"] == "planned"
     assert [batch["ticket_ids"] for batch in current["deliveries"]] == [[ticket_id]]
+
+
+def test_two_tickets_for_one_sale_send_it_once(any_sidecar: Sidecar) -> None:
+    """A ticket queued by hand beside the one the POS template parked: the sale goes out once, with
+    the first ticket; the other is answered `none`, so the run closes it."""
+    [parked] = park_after_failed_batch(any_sidecar, take_in(any_sidecar, sumup_sales(1))["deliveries"][0])
+    sale = any_sidecar.client.get("/v1/quarantine/" + parked).json()["payload"]
+    by_hand = add_delivery_ticket(any_sidecar, sale)  # another event id: a ticket of its own
+    assert {parked, by_hand} <= set(claim(any_sidecar))
+
+    answer = plan(any_sidecar, [parked, by_hand])
+
+    [first, second] = answer["results"]
+    assert first["delivery"] == "planned"
+    assert (second["delivery"], second["reason"]) == ("none", f"The sale goes out with ticket {parked}")
+    [batch] = answer["deliveries"]
+    assert batch["ticket_ids"] == [parked] and batch["event_ids"] == [sale["id"]]
+
+
+def test_a_delivery_ticket_names_a_target_the_breaker_can_take(any_sidecar: Sidecar) -> None:
+    """A target longer than the breaker's would make every later plan of the ticket fail: refused at once."""
+    ticket = {"source": "n8n", "stage": "delivery", "target": "hubspot:" + "x" * 200,
+              "event_id": f"test:{uuid.uuid4().hex}", "payload": {"id": "sumup:x"}, "reason": "HubSpot answered 503"}
+
+    answer = any_sidecar.client.post("/v1/quarantine", json={"items": [ticket]})
+
+    assert answer.status_code == 422 and "target" in answer.text

@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 from belegfluss.store.database import Database
-from belegfluss.store.quarantine import NewTicket, add_tickets
+from belegfluss.store.quarantine import NewTicket, add_tickets, tickets
+from sqlalchemy import event, update
 
 from tests.conftest import counted_statements
 
@@ -35,3 +36,27 @@ def test_a_batch_of_tickets_goes_in_with_one_insert(database: Database) -> None:
     with counted_statements(database) as statements:
         add_tickets(database, [broken({"tag": uuid.uuid4().hex}) for _ in range(25)])
     assert len(statements) == 1
+
+
+def test_a_payload_whose_open_ticket_is_closed_meanwhile_gets_a_new_one(database: Database) -> None:
+    """The conflicting ticket is resolved between this batch's insert and its read (by another
+    worker; here inside the batch's own transaction, which both databases allow): the payload is
+    inserted again instead of being answered with no ticket."""
+    payload = {"tag": uuid.uuid4().hex}
+    [(closed_meanwhile, _)] = add_tickets(database, [broken(payload)])
+    inserts = 0
+
+    def close_after_first_insert(connection, _cursor, statement: str, *_args) -> None:
+        nonlocal inserts
+        if statement.startswith("INSERT INTO quarantine_tickets"):
+            inserts += 1
+            if inserts == 1:
+                connection.execute(update(tickets).where(tickets.c.ticket_id == closed_meanwhile)
+                                   .values(status="resolved"))
+
+    event.listen(database.engine, "after_cursor_execute", close_after_first_insert)
+    try:
+        [(ticket_id, created)] = add_tickets(database, [broken(payload)])
+    finally:
+        event.remove(database.engine, "after_cursor_execute", close_after_first_insert)
+    assert created is True and ticket_id != closed_meanwhile and inserts == 2

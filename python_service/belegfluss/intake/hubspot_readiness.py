@@ -57,7 +57,8 @@ def check_readiness(database: Database, breaker: BreakerPolicy, candidates: Sequ
     """Per candidate, in input order. The circuit is checked per sale (so a half-open circuit lets
     one probe through), and only what it lets through is resolved, one resolve call per profile."""
     circuits = check_items(database, breaker, [{"target": candidate.target} for candidate in candidates])
-    answers = [Readiness() if circuit["allowed"] else Readiness(circuit=circuit) for circuit in circuits]
+    # A target the breaker cannot take (an item error, no `allowed`) refuses like an open circuit.
+    answers = [Readiness() if circuit.get("allowed") else Readiness(circuit=circuit) for circuit in circuits]
     by_profile: dict[str, list[int]] = {}
     for index, answer in enumerate(answers):
         if answer.circuit is None:

@@ -110,6 +110,7 @@ def _plan_hubspot(database: Database, profiles: ProfileRegistry, breaker: Breake
                   replays: list[_Replay]) -> list[dict[str, Any]]:
     """The HubSpot batches of the replays that can go now; every other replay's answer says why not."""
     bound: list[tuple[_Replay, Candidate]] = []
+    planned_with: dict[tuple[str, str], str] = {}  # (target, sale id) → the ticket that carries it
     for replay in replays:
         try:
             sale = Sale.model_validate(replay.ticket["payload"])
@@ -124,6 +125,11 @@ def _plan_hubspot(database: Database, profiles: ProfileRegistry, breaker: Breake
         else:
             # A ticket names the target it was parked for; one queued by hand may leave it to the profile.
             target = replay.ticket["target"] or profile.delivery_target
+            first = planned_with.setdefault((target, sale.id), replay.ticket["id"])
+            if first != replay.ticket["id"]:
+                # Two tickets for one sale (one queued by hand, say): the sale goes out once.
+                replay.answer.update(delivery="none", reason=f"The sale goes out with ticket {first}")
+                continue
             bound.append((replay, Candidate(sale, profile, target)))
     deliveries = []
     ticket_of: dict[tuple[str, str], str] = {}
@@ -146,6 +152,9 @@ def _not_now(replay: _Replay, reason: str) -> None:
 
 
 def _refusal(ready: Readiness) -> str:
+    if ready.circuit is not None and "state" not in ready.circuit:
+        codes = ", ".join(sorted({str(error.get("code")) for error in ready.circuit.get("errors", [])}))
+        return f"The ticket's delivery target cannot be checked: {codes}"
     if ready.circuit is not None:
         return f"HubSpot circuit {ready.circuit['state']} until {ready.circuit['retry_at'] or '?'}"
     codes = ", ".join(sorted({str(error.get("code")) for error in ready.customer_errors or []}))

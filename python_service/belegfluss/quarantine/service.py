@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from ..sources import map_payload
 from ..sources.errors import MappingError
 from ..store import events as event_store
+from ..store.breakers import TARGET_CHARS
 from ..store import quarantine as quarantine_store
 from ..store.database import Database
 from ..validation.pipeline import ProfileLookup, validate_events
@@ -31,7 +32,8 @@ class TicketRequest(BaseModel):
     workflow: str | None = None
     node: str | None = None
     execution_id: str | None = None
-    target: str | None = Field(None, description="Delivery target, e.g. hubspot:cafe-berlin (stage delivery)")
+    target: str | None = Field(None, max_length=TARGET_CHARS,
+                               description="Delivery target, e.g. hubspot:cafe-berlin (stage delivery)")
     max_attempts: int | None = Field(None, ge=1, le=100, description="Redelivery attempts (stage delivery)")
 
 

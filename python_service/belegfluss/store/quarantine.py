@@ -21,6 +21,7 @@ from sqlalchemy import Column, Index, Integer, String, Table, Text, bindparam, f
 from .database import Database, UtcDateTime, content_hash, dumps, loads, metadata
 
 STATUSES = ("open", "resolved", "retried", "delivered", "dead")
+_ADD_ATTEMPTS = 3  # insert, and insert again what a concurrent close freed
 
 tickets = Table(
     "quarantine_tickets",
@@ -117,14 +118,27 @@ def add_tickets(database: Database, new_tickets: list[NewTicket]) -> list[tuple[
     rows = [_row(ticket, now) for ticket in new_tickets]
     if not rows:
         return []
+    inserted: set[str] = set()
+    open_ticket_of: dict[str, str] = {}
+    pending = rows
     with database.transaction() as connection:
-        inserted = set(connection.scalars(
-            database.insert(tickets).on_conflict_do_nothing().returning(tickets.c.ticket_id),
-            sorted(rows, key=lambda row: row["payload_hash"])))
-        taken = list({row["payload_hash"] for row in rows if row["ticket_id"] not in inserted})
-        open_ticket_of = dict(connection.execute(
-            select(tickets.c.payload_hash, tickets.c.ticket_id)
-            .where(tickets.c.payload_hash.in_(taken), tickets.c.status == "open")).all()) if taken else {}
+        # A conflicting ticket may be closed between the insert and the read (another worker
+        # resolves it): its payload then needs a ticket after all, so it is inserted again.
+        for _attempt in range(_ADD_ATTEMPTS):
+            inserted |= set(connection.scalars(
+                database.insert(tickets).on_conflict_do_nothing().returning(tickets.c.ticket_id),
+                sorted(pending, key=lambda row: row["payload_hash"])))
+            taken = list({row["payload_hash"] for row in pending if row["ticket_id"] not in inserted})
+            if taken:
+                open_ticket_of.update(connection.execute(
+                    select(tickets.c.payload_hash, tickets.c.ticket_id)
+                    .where(tickets.c.payload_hash.in_(taken), tickets.c.status == "open")).all())
+            pending = [row for row in pending
+                       if row["ticket_id"] not in inserted and row["payload_hash"] not in open_ticket_of]
+            if not pending:
+                break
+        else:
+            raise RuntimeError(f"{len(pending)} tickets neither stored nor found open after {_ADD_ATTEMPTS} tries")
     return [(row["ticket_id"], True) if row["ticket_id"] in inserted else (open_ticket_of[row["payload_hash"]], False)
             for row in rows]
 

@@ -53,7 +53,9 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			{
 				method: 'POST',
 				path: '/v1/redelivery/plan',
-				body: { items: ticketIds.map((id, itemIndex) => ({ id, claimed_by: claimedBy[itemIndex] })) },
+				body: {
+					items: ticketIds.map((id, itemIndex) => ({ id, claimed_by: claimedBy[itemIndex] })),
+				},
 			},
 			limits,
 			0,
@@ -76,7 +78,8 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			// Not a ticket this run claimed: reporting on it would touch another run's delivery.
 			const error = rejectedItemError.call(this, answer, itemIndex);
 			if (!this.continueOnFail()) throw error;
-			batches.push(errorItem(error, { item: itemIndex }));
+			// Not on CRM Batches: it has nothing for HubSpot and must not reach its HTTP nodes.
+			notNow.push(errorItem(error, { item: itemIndex }));
 		} else if (answer.delivery !== 'planned') {
 			notNow.push({ json: answerFields(answer), pairedItem: { item: itemIndex } });
 		}
@@ -95,7 +98,7 @@ export const planDescription: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.claimed_by }}',
 		description:
-			'The worker that claimed the ticket, as Claim Due Tickets gives it. If another run holds the ticket by now (this run\'s lease ran out), the ticket stops the workflow instead of being sent twice. Empty: not checked.',
+			"The worker that claimed the ticket, as Claim Due Tickets gives it. If another run holds the ticket by now (this run's lease ran out), the ticket stops the workflow instead of being sent twice. Empty: not checked.",
 		displayOptions: { show },
 	},
 	optionsCollection(show, [maxAttemptsOption, maxRetryTimeOption]),

@@ -10,7 +10,7 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { outcomeFields, readOutcome } from '../../shared/outcome';
-import { answerFields, rejectedItemError } from '../../shared/outputs';
+import { answerFields, errorItem, rejectedItemError } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
 import { readTicketIds, ticketIdField } from './ticketId';
 
@@ -36,6 +36,8 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const answers = await callSidecarInBatches.call(this, {
 		path: '/v1/redelivery/report',
 		items: tickets.map(({ outcome }) => outcome),
+		// A CRM batch's item names up to 100 tickets: errors name that input item, not a ticket's position.
+		itemIndexes: tickets.map(({ itemIndex }) => itemIndex),
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});
@@ -44,13 +46,13 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 		const { itemIndex } = tickets[ticketIndex];
 		const pairedItem = { item: itemIndex };
 		if (answer === undefined) {
-			output.push({ json: { error: failure.message }, error: failure, pairedItem });
+			output.push(errorItem(failure, pairedItem));
 		} else if (answer.ok) {
 			output.push({ json: answerFields(answer), pairedItem });
 		} else {
 			const error = rejectedItemError.call(this, answer, itemIndex);
 			if (!this.continueOnFail()) throw error;
-			output.push({ json: { error: error.message }, error, pairedItem });
+			output.push(errorItem(error, pairedItem));
 		}
 	});
 	return [output];
