@@ -107,4 +107,31 @@ describe('Redelivery → Report Outcome', () => {
 			'The Belegfluss sidecar sent no answer for item 1',
 		);
 	});
+
+	it("sends the run's worker with each ticket, so a ticket another run holds is refused", async () => {
+		const sidecar = batchEndpoint('/v1/redelivery/report', (item) => ({
+			ok: true,
+			ticket: { id: item.id },
+			dead_lettered: false,
+		}));
+		const context = executeContext({
+			parameters: {
+				resource: 'redelivery',
+				operation: 'report',
+				ticketId: () => ['q_1', 'q_2'],
+				claimedBy: ' n8n execution 7 ',
+				succeeded: true,
+				statusCode: 200,
+				errorMessage: '',
+			},
+			items: [{ json: {} }],
+		});
+
+		await runNode(context);
+
+		expect(sidecar.batches[0].body.items).toEqual([
+			{ id: 'q_1', ok: true, status: 200, claimed_by: 'n8n execution 7' },
+			{ id: 'q_2', ok: true, status: 200, claimed_by: 'n8n execution 7' },
+		]);
+	});
 });

@@ -170,3 +170,23 @@ def test_a_delivery_ticket_names_a_target_the_breaker_can_take(any_sidecar: Side
     answer = any_sidecar.client.post("/v1/quarantine", json={"items": [ticket]})
 
     assert answer.status_code == 422 and "target" in answer.text
+
+
+def test_an_outcome_from_a_run_whose_lease_ran_out_does_not_touch_the_holders_ticket(any_sidecar: Sidecar) -> None:
+    """Run A's lease ran out, run B claimed the ticket and is sending it: A's late report neither
+    closes nor reschedules it, and B's lease stays."""
+    [ticket_id] = park_after_failed_batch(any_sidecar, take_in(any_sidecar, sumup_sales(1))["deliveries"][0])
+    holder = f"n8n execution {uuid.uuid4().hex[:8]}"
+    assert ticket_id in claim(any_sidecar, holder)
+
+    late = any_sidecar.client.post("/v1/redelivery/report", json={"items": [
+        {"id": ticket_id, "ok": False, "status": 503, "error": "down", "claimed_by": "n8n execution A"}]}).json()
+    ticket = any_sidecar.client.get(f"/v1/quarantine/{ticket_id}").json()
+
+    [refused] = late["results"]
+    assert refused["ok"] is False and refused["errors"][0]["code"] == "redelivery.claimed_by_another"
+    assert (ticket["attempt_count"], ticket["claimed_by"], ticket["status"]) == (0, holder, "open")
+
+    [done] = any_sidecar.client.post("/v1/redelivery/report", json={"items": [
+        {"id": ticket_id, "ok": True, "status": 200, "claimed_by": holder}]}).json()["results"]
+    assert done["ok"] is True and done["ticket"]["status"] == "delivered"

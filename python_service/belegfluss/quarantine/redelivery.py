@@ -54,6 +54,8 @@ class OutcomeReport(BaseModel):
     ok: bool
     status: int | None = Field(None, description="HTTP status the target answered, if any")
     error: str | None = None
+    claimed_by: str | None = Field(None, min_length=1, max_length=200, description=(
+        "The worker that claimed the ticket: then the outcome counts only while no other worker has claimed it since"))
 
 
 def first_attempt_at(policy: RedeliveryPolicy, now: datetime) -> datetime:
@@ -70,8 +72,9 @@ def report(database: Database, policy: RedeliveryPolicy,
            reports: list[OutcomeReport]) -> list[dict[str, Any]]:
     """Per outcome: delivered, back in the queue with its next time, or dead-lettered (alert!)."""
     now = datetime.now(timezone.utc)
-    recorded = quarantine_store.record_deliveries(
-        database, [(outcome.id, partial(_attempt, policy, outcome, now)) for outcome in reports], now)
+    recorded = quarantine_store.record_deliveries(database, [
+        quarantine_store.AttemptRequest(outcome.id, partial(_attempt, policy, outcome, now), outcome.claimed_by)
+        for outcome in reports], now)
     return [_answer(index, outcome, result) for index, (outcome, result) in enumerate(zip(reports, recorded))]
 
 
@@ -95,6 +98,10 @@ def _answer(index: int, outcome: OutcomeReport,
         return {"index": index, "ok": False, "errors": [{
             "code": "redelivery.unknown_ticket", "path": "$.id", "value": outcome.id,
             "message": f"'{outcome.id}' is not a redelivery ticket"}]}
+    if recorded.held_by_another:
+        return {"index": index, "ok": False, "errors": [{
+            "code": "redelivery.claimed_by_another", "path": "$.claimed_by", "value": outcome.claimed_by,
+            "message": f"Ticket '{outcome.id}' is leased to {ticket['claimed_by']!r} now: its outcome is theirs"}]}
     if recorded.attempt is None:
         return {"index": index, "ok": False, "errors": [{
             "code": "redelivery.not_open", "path": "$.id", "value": outcome.id,

@@ -294,9 +294,19 @@ AttemptFor = Callable[[int, int], DeliveryAttempt]
 
 
 @dataclass(frozen=True)
+class AttemptRequest:
+    """An attempt to record on `ticket_id`; with `claimed_by`, only while that worker holds the ticket."""
+
+    ticket_id: str
+    attempt_for: AttemptFor
+    claimed_by: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordedDelivery:
     ticket: dict[str, Any] | None  # the ticket once the batch is stored; None: no such ticket
-    attempt: DeliveryAttempt | None  # None: not recorded, the ticket was no open redelivery ticket
+    attempt: DeliveryAttempt | None  # None: not recorded (no open redelivery ticket, or held by another)
+    held_by_another: bool = False  # not recorded: another worker has claimed the ticket since
 
 
 @dataclass
@@ -304,6 +314,7 @@ class _OpenTicket:
     attempts: list[dict[str, Any]]
     attempt_count: int
     max_attempts: int
+    claimed_by: str | None
     status: str = "open"
     next_attempt_at: datetime | None = None
 
@@ -311,13 +322,15 @@ class _OpenTicket:
 _RESOLUTIONS = {"delivered": "redelivered", "dead": "dead-lettered"}
 
 
-def record_deliveries(database: Database, attempts: Sequence[tuple[str, AttemptFor]],
+def record_deliveries(database: Database, attempts: Sequence[AttemptRequest],
                       now: datetime) -> list[RecordedDelivery]:
     """Record redelivery attempts in order, in one transaction: each only while its ticket is an
     open redelivery ticket. The check is the conditional UPDATE that locks the tickets until the
     attempts are written, so two workers reporting one ticket can neither both close it nor lose
-    an attempt."""
-    ticket_ids = sorted({ticket_id for ticket_id, _ in attempts})
+    an attempt. An attempt naming its worker (`claimed_by`) is refused once another worker has
+    claimed the ticket, so a run whose lease ran out cannot close or reschedule what another run
+    is delivering."""
+    ticket_ids = sorted({request.ticket_id for request in attempts})
     # PostgreSQL locks in id order, so two workers reporting overlapping batches cannot deadlock.
     still_open = (select(tickets.c.ticket_id)
                   .where(tickets.c.ticket_id.in_(ticket_ids), tickets.c.status == "open", tickets.c.max_attempts > 0)
@@ -326,22 +339,28 @@ def record_deliveries(database: Database, attempts: Sequence[tuple[str, AttemptF
         locked = connection.execute(
             update(tickets).where(tickets.c.ticket_id.in_(still_open.scalar_subquery()))
             .values(updated_at=now)
-            .returning(tickets.c.ticket_id, tickets.c.attempts, tickets.c.attempt_count, tickets.c.max_attempts)
+            .returning(tickets.c.ticket_id, tickets.c.attempts, tickets.c.attempt_count, tickets.c.max_attempts,
+                       tickets.c.claimed_by)
         ).all()
-        open_tickets = {row.ticket_id: _OpenTicket(loads(row.attempts), row.attempt_count, row.max_attempts)
-                        for row in locked}
-        recorded: list[DeliveryAttempt | None] = []
-        for ticket_id, attempt_for in attempts:
-            ticket = open_tickets.get(ticket_id)
+        open_tickets = {row.ticket_id: _OpenTicket(loads(row.attempts), row.attempt_count, row.max_attempts,
+                                                   row.claimed_by) for row in locked}
+        recorded: list[RecordedDelivery] = []
+        touched: dict[str, _OpenTicket] = {}
+        for request in attempts:
+            ticket = open_tickets.get(request.ticket_id)
             if ticket is None or ticket.status != "open":
-                recorded.append(None)
+                recorded.append(RecordedDelivery(None, None))
                 continue
-            attempt = attempt_for(ticket.attempt_count, ticket.max_attempts)
+            if request.claimed_by is not None and ticket.claimed_by not in (None, request.claimed_by):
+                recorded.append(RecordedDelivery(None, None, held_by_another=True))
+                continue
+            attempt = request.attempt_for(ticket.attempt_count, ticket.max_attempts)
             ticket.attempts.append(attempt.entry)
             ticket.attempt_count += 1
             ticket.status, ticket.next_attempt_at = attempt.status, attempt.next_attempt_at
-            recorded.append(attempt)
-        if open_tickets:
+            touched[request.ticket_id] = ticket
+            recorded.append(RecordedDelivery(None, attempt))
+        if touched:
             connection.execute(
                 update(tickets).where(tickets.c.ticket_id == bindparam("b_ticket_id")).values(
                     attempts=bindparam("b_attempts"), attempt_count=bindparam("b_attempt_count"),
@@ -350,8 +369,8 @@ def record_deliveries(database: Database, attempts: Sequence[tuple[str, AttemptF
                 [{"b_ticket_id": ticket_id, "b_attempts": dumps(ticket.attempts),
                   "b_attempt_count": ticket.attempt_count, "b_status": ticket.status,
                   "b_next_attempt_at": ticket.next_attempt_at, "b_resolution": _RESOLUTIONS.get(ticket.status)}
-                 for ticket_id, ticket in open_tickets.items()])
+                 for ticket_id, ticket in touched.items()])
         stored = {row.ticket_id: _as_dict(row)
                   for row in connection.execute(select(tickets).where(tickets.c.ticket_id.in_(ticket_ids)))}
-    return [RecordedDelivery(stored.get(ticket_id), attempt)
-            for (ticket_id, _), attempt in zip(attempts, recorded, strict=True)]
+    return [RecordedDelivery(stored.get(request.ticket_id), result.attempt, result.held_by_another)
+            for request, result in zip(attempts, recorded, strict=True)]

@@ -27,7 +27,7 @@ import { answerFields, errorItem, errorItemOrThrow, rejectedItemError } from '..
 import { pairedItems } from '../../shared/pairing';
 import { callSidecar } from '../../shared/transport';
 import type { ItemAnswer } from '../../shared/types';
-import { ticketIdField } from './ticketId';
+import { claimedByField, readClaimedBy, ticketIdField } from './ticketId';
 
 const show = showFor('redelivery', 'plan');
 
@@ -43,9 +43,7 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 	const { limits } = readOptions.call(this);
 	const ticketIds = items.map((_item, itemIndex) => readText.call(this, 'ticketId', itemIndex));
 	// Who holds each ticket's lease: a run whose lease ran out must not send what another run claimed.
-	const claimedBy = items.map(
-		(_item, itemIndex) => readText.call(this, 'claimedBy', itemIndex) || undefined,
-	);
+	const claimedBy = items.map((_item, itemIndex) => readClaimedBy.call(this, itemIndex));
 	let plan: RedeliveryPlan;
 	try {
 		plan = await callSidecar.call(
@@ -92,15 +90,11 @@ export const planDescription: INodeProperties[] = [
 		show,
 		'The claimed delivery ticket, as Claim Due Tickets gives it. Tickets not claimed by this run stop the workflow.',
 	),
-	{
-		displayName: 'Claimed By',
-		name: 'claimedBy',
-		type: 'string',
-		default: '={{ $json.claimed_by }}',
-		description:
-			"The worker that claimed the ticket, as Claim Due Tickets gives it. If another run holds the ticket by now (this run's lease ran out), the ticket stops the workflow instead of being sent twice. Empty: not checked.",
-		displayOptions: { show },
-	},
+	claimedByField(
+		show,
+		'={{ $json.claimed_by }}',
+		"The worker that claimed the ticket, as Claim Due Tickets gives it. A ticket another run holds by now (this run's lease ran out) stops the workflow instead of being sent twice.",
+	),
 	optionsCollection(show, [maxAttemptsOption, maxRetryTimeOption]),
 ];
 

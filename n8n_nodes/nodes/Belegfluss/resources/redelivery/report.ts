@@ -12,16 +12,17 @@ import {
 import { outcomeFields, readOutcome } from '../../shared/outcome';
 import { answerFields, errorItem, rejectedItemError } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
-import { readTicketIds, ticketIdField } from './ticketId';
+import { claimedByField, readClaimedBy, readTicketIds, ticketIdField } from './ticketId';
 
 const show = showFor('redelivery', 'report');
 
 /** One outcome per ticket, each with the input item it came from. */
 function ticketOutcomesOf(this: IExecuteFunctions, itemIndex: number) {
 	const outcome = readOutcome.call(this, itemIndex);
+	const claimedBy = readClaimedBy.call(this, itemIndex);
 	return readTicketIds
 		.call(this, itemIndex)
-		.map((id) => ({ itemIndex, outcome: { id, ...outcome } }));
+		.map((id) => ({ itemIndex, outcome: { id, ...outcome, claimed_by: claimedBy } }));
 }
 
 /**
@@ -62,6 +63,11 @@ export const reportDescription: INodeProperties[] = [
 	ticketIdField(
 		show,
 		'The redelivery ticket, as Claim Due Tickets gives it, or a list of tickets one call delivered (the ticket_ids of a CRM batch from Plan HubSpot Batches): each is reported with the same outcome and comes out as an item of its own',
+	),
+	claimedByField(
+		show,
+		'',
+		"The worker that claimed the tickets (the Claim node's claimed_by). If another run holds a ticket by now (this run's lease ran out), its outcome is refused and the holder's delivery stands.",
 	),
 	...outcomeFields(show, {
 		succeeded:

@@ -23,3 +23,28 @@ export function readTicketIds(this: IExecuteFunctions, itemIndex: number): strin
 	}
 	return [String(value ?? '').trim()];
 }
+
+/**
+ * The "Claimed By" field of Plan and Report: the worker that claimed the tickets (Claim Due
+ * Tickets puts it out as `claimed_by`). Belegfluss then refuses a ticket another run has claimed
+ * since (this run's lease ran out), so nothing is sent twice nor closed under another run.
+ */
+export function claimedByField(
+	show: ShowFor,
+	defaultValue: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName: 'Claimed By',
+		name: 'claimedBy',
+		type: 'string',
+		default: defaultValue,
+		description: `${description} Empty: not checked`,
+		displayOptions: { show },
+	};
+}
+
+/** The item's Claimed By, or undefined when empty (then Belegfluss does not check the lease). */
+export function readClaimedBy(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	return String(this.getNodeParameter('claimedBy', itemIndex, '') ?? '').trim() || undefined;
+}
