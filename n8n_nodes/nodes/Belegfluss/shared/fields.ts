@@ -37,3 +37,17 @@ export function originFields(this: IExecuteFunctions): IDataObject {
 		execution_id: this.getExecutionId() || undefined,
 	};
 }
+
+/**
+ * A parameter that names one id or a list of them (a CRM batch's event or ticket ids): the id
+ * trimmed, or the list trimmed without its empty entries.
+ */
+export function readIdOrIds(
+	this: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): string | string[] {
+	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (Array.isArray(value)) return value.map((id) => String(id).trim()).filter((id) => id !== '');
+	return String(value ?? '').trim();
+}

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { originFields } from '../../shared/fields';
+import { originFields, readIdOrIds } from '../../shared/fields';
 import type { Operation } from '../../shared/operation';
 import { showFor, SINGLE_OUTPUT } from '../../shared/operation';
 import {
@@ -24,12 +24,9 @@ const show = showFor('delivery', 'reportOutcome');
 
 /** The Event ID field: one id, or a list of the ids one call delivered (a CRM batch). */
 function eventIdsOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const value = this.getNodeParameter('eventId', itemIndex, '') as unknown;
-	if (Array.isArray(value)) {
-		return { event_ids: value.map((id) => String(id).trim()).filter((id) => id !== '') };
-	}
-	const eventId = String(value ?? '').trim();
-	return eventId ? { event_id: eventId } : {};
+	const ids = readIdOrIds.call(this, 'eventId', itemIndex);
+	if (Array.isArray(ids)) return { event_ids: ids };
+	return ids ? { event_id: ids } : {};
 }
 
 function outcomeOf(this: IExecuteFunctions, itemIndex: number): IDataObject {

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readIdOrIds } from '../../shared/fields';
 import type { ShowFor } from '../../shared/operation';
 
 /** The "Ticket ID" field of Plan and Report: a ticket as Claim Due Tickets puts it out. */
@@ -17,11 +18,8 @@ export function ticketIdField(show: ShowFor, description: string): INodeProperti
 
 /** The tickets an item names: one, or a list of them (the ticket_ids of a CRM batch). */
 export function readTicketIds(this: IExecuteFunctions, itemIndex: number): string[] {
-	const value = this.getNodeParameter('ticketId', itemIndex, '') as unknown;
-	if (Array.isArray(value)) {
-		return value.map((id) => String(id).trim()).filter((id) => id !== '');
-	}
-	return [String(value ?? '').trim()];
+	const ids = readIdOrIds.call(this, 'ticketId', itemIndex);
+	return Array.isArray(ids) ? ids : [ids];
 }
 
 /**
