@@ -32,6 +32,17 @@ class Delivery:
 
 
 @dataclass
+class HubSpotPlan:
+    """A planning call's answer: one result per input item, and the HubSpot batches to send."""
+
+    results: list[dict[str, Any]]
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"results": self.results, "deliveries": self.deliveries}
+
+
+@dataclass
 class _Batch:
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # golden id → upsert input
     deliveries: list[Delivery] = field(default_factory=list)

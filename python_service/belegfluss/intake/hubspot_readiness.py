@@ -37,6 +37,21 @@ class Readiness:
     circuit: dict[str, Any] | None = None  # the breaker's answer (state, retry_at) when it refused
     customer_errors: list[dict[str, Any]] | None = None
 
+    @property
+    def refusal(self) -> str:
+        """Why the sale does not go now, in words (empty when it goes)."""
+        if self.circuit is not None and "state" not in self.circuit:  # the breaker refused the target itself
+            return f"The delivery target cannot be checked: {_codes(self.circuit.get('errors'))}"
+        if self.circuit is not None:
+            return f"HubSpot circuit {self.circuit['state']} until {self.circuit['retry_at'] or '?'}"
+        if self.delivery is None:
+            return f"Customer could not be resolved: {_codes(self.customer_errors) or 'no reason given'}"
+        return ""
+
+
+def _codes(errors: list[dict[str, Any]] | None) -> str:
+    return ", ".join(sorted({str(error.get("code")) for error in errors or []}))
+
 
 def customer_record(customer: CustomerRef) -> dict[str, Any]:
     """The sale's customer reference as a canonical customer record, for dedup."""

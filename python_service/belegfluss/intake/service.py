@@ -15,7 +15,7 @@ if its booking is missing, and never planned for the CRM again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from ..sources.batch import map_and_check
 from ..store.database import Database
 from ..store.quarantine import TicketOrigin
 from ..validation.pipeline import ProfileLookup
-from .hubspot_batches import Delivery, plan_batches
+from .hubspot_batches import Delivery, HubSpotPlan, plan_batches
 from .hubspot_readiness import Candidate, bound_for_hubspot, check_readiness
 
 
@@ -53,17 +53,8 @@ class _Sale:
     new: bool = False
 
 
-@dataclass
-class IntakeResult:
-    results: list[dict[str, Any]]
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"results": self.results, "deliveries": self.deliveries}
-
-
 def take_in(database: Database, profiles: ProfileRegistry, validation_profile: ProfileLookup, source: str,
-            payloads: Sequence[Any], policies: IntakePolicies, origin: TicketOrigin = TicketOrigin()) -> IntakeResult:
+            payloads: Sequence[Any], policies: IntakePolicies, origin: TicketOrigin = TicketOrigin()) -> HubSpotPlan:
     checked = map_and_check(database, source, payloads, quarantine=True, validate_with=validation_profile,
                             clock_skew=policies.clock_skew, origin=origin)
     sales = []
@@ -83,7 +74,7 @@ def take_in(database: Database, profiles: ProfileRegistry, validation_profile: P
         sales.append(entry)
     _book(database, sales, policies, origin)
     deliveries = _plan_crm(database, [s for s in sales if s.new and s.answer["ok"]], policies, origin)
-    return IntakeResult([entry.answer for entry in sales], plan_batches(deliveries))
+    return HubSpotPlan([entry.answer for entry in sales], plan_batches(deliveries))
 
 
 def _book(database: Database, sales: list[_Sale], policies: IntakePolicies, origin: TicketOrigin) -> None:
@@ -120,7 +111,7 @@ def _plan_crm(database: Database, sales: list[_Sale], policies: IntakePolicies, 
     for entry, ready in zip(bound, check_readiness(database, policies.breaker, candidates)):
         if ready.circuit is not None:
             entry.answer["delivery"] = "parked"
-            reason = f"HubSpot circuit {ready.circuit['state']}: parked without calling"
+            reason = f"{ready.refusal}: parked without calling"
             parked.append((entry, Parking(entry.sale.id, ready.circuit["target"], reason, origin, entry.payload)))
         elif ready.delivery is None:
             entry.answer["customer_errors"] = ready.customer_errors

@@ -12,14 +12,14 @@ attempt; a sale naming no customer has nothing to send (`none`) and its ticket c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..intake.hubspot_batches import plan_batches
-from ..intake.hubspot_readiness import Candidate, Readiness, bound_for_hubspot, check_readiness
+from ..intake.hubspot_batches import HubSpotPlan, plan_batches
+from ..intake.hubspot_readiness import Candidate, bound_for_hubspot, check_readiness
 from ..model.errors import schema_errors
 from ..model.sale import Sale
 from ..profiles.registry import ProfileRegistry
@@ -36,15 +36,6 @@ class TicketRef(BaseModel):
 
 
 @dataclass
-class RedeliveryPlan:
-    results: list[dict[str, Any]]
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"results": self.results, "deliveries": self.deliveries}
-
-
-@dataclass
 class _Replay:
     """A claimed ticket on its way through the plan; `answer` is what the caller gets for it."""
 
@@ -53,7 +44,7 @@ class _Replay:
 
 
 def plan(database: Database, profiles: ProfileRegistry, breaker: BreakerPolicy, items: Sequence[Any],
-         now: datetime | None = None) -> RedeliveryPlan:
+         now: datetime | None = None) -> HubSpotPlan:
     """Per item (`{"id": <ticket id>}`), in input order: planned into a batch, not now (why), none
     (nothing to send), or an error when it is no delivery ticket this run holds."""
     moment = now or datetime.now(timezone.utc)
@@ -79,7 +70,7 @@ def plan(database: Database, profiles: ProfileRegistry, breaker: BreakerPolicy, 
         answers[index] = {"index": index, "ok": True, "ticket_id": ticket_id, "event_id": ticket["event_id"],
                           "target": ticket["target"]}
         replays.append(_Replay(ticket, answers[index]))
-    return RedeliveryPlan(answers, _plan_hubspot(database, profiles, breaker, replays))
+    return HubSpotPlan(answers, _plan_hubspot(database, profiles, breaker, replays))
 
 
 def _claim_problem(ticket: dict[str, Any] | None, ref: TicketRef, now: datetime,
@@ -135,7 +126,7 @@ def _plan_hubspot(database: Database, profiles: ProfileRegistry, breaker: Breake
     ticket_of: dict[tuple[str, str], str] = {}
     for (replay, candidate), ready in zip(bound, check_readiness(database, breaker, [c for _, c in bound])):
         if ready.delivery is None:
-            _not_now(replay, _refusal(ready))
+            _not_now(replay, ready.refusal)
             continue
         replay.answer.update(delivery="planned", golden_id=ready.delivery.golden_id)
         deliveries.append(ready.delivery)
@@ -149,13 +140,3 @@ def _plan_hubspot(database: Database, profiles: ProfileRegistry, breaker: Breake
 
 def _not_now(replay: _Replay, reason: str) -> None:
     replay.answer.update(delivery="not_now", reason=reason)
-
-
-def _refusal(ready: Readiness) -> str:
-    if ready.circuit is not None and "state" not in ready.circuit:
-        codes = ", ".join(sorted({str(error.get("code")) for error in ready.circuit.get("errors", [])}))
-        return f"The ticket's delivery target cannot be checked: {codes}"
-    if ready.circuit is not None:
-        return f"HubSpot circuit {ready.circuit['state']} until {ready.circuit['retry_at'] or '?'}"
-    codes = ", ".join(sorted({str(error.get("code")) for error in ready.customer_errors or []}))
-    return f"Customer could not be resolved: {codes or 'no reason given'}"
