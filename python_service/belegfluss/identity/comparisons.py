@@ -6,7 +6,7 @@ compute the similarities in C for a whole batch; scoring one pair is the same ca
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,41 +53,50 @@ class FeatureColumns:
     text: dict[str, np.ndarray]
     matrix: dict[str, np.ndarray]
     count: dict[str, np.ndarray]
-    sets: dict[str, list[Collection[str]]]
+    sets: dict[str, list[Sequence[str]]]
     record: np.ndarray
     """Row → index into `sets` (taking rows leaves the Python lists alone)."""
 
     @classmethod
     def of(cls, features: Sequence[CustomerFeatures]) -> FeatureColumns:
+        addresses = [f.address for f in features]
         return cls._build(
-            [(f.first_name, f.last_name, f.first_phonetic, f.last_phonetic, f.birth_date or "",
-              f.address.street or "", f.address.house_number or "", f.address.postcode or "",
-              f.address.city or "") for f in features],
-            {field: [getattr(f, attribute) for f in features] for field, attribute in _SET_FIELDS},
+            {"first_name": [f.first_name for f in features], "last_name": [f.last_name for f in features],
+             "first_phonetic": [f.first_phonetic for f in features], "last_phonetic": [f.last_phonetic for f in features],
+             "birth_date": [f.birth_date or "" for f in features],
+             "street": [a.street or "" for a in addresses], "house_number": [a.house_number or "" for a in addresses],
+             "postcode": [a.postcode or "" for a in addresses], "city": [a.city or "" for a in addresses]},
+            {field: [tuple(getattr(f, attribute)) for f in features] for field, attribute in _SET_FIELDS},
         )
 
     @classmethod
     def of_json(cls, stored: Sequence[dict[str, Any]]) -> FeatureColumns:
         """Straight from `CustomerFeatures.to_json()` as stored: no objects built for the many candidates
         that are compared once and never shown."""
+        addresses = [d["address"] for d in stored]
         return cls._build(
-            [(d["first_name"], d["last_name"], d["first_phonetic"], d["last_phonetic"], d["birth_date"] or "",
-              a["street"] or "", a["house_number"] or "", a["postcode"] or "", a["city"] or "")
-             for d in stored for a in (d["address"],)],
+            {"first_name": [d["first_name"] for d in stored], "last_name": [d["last_name"] for d in stored],
+             "first_phonetic": [d["first_phonetic"] for d in stored],
+             "last_phonetic": [d["last_phonetic"] for d in stored],
+             "birth_date": [d["birth_date"] or "" for d in stored],
+             "street": [a["street"] or "" for a in addresses], "house_number": [a["house_number"] or "" for a in addresses],
+             "postcode": [a["postcode"] or "" for a in addresses], "city": [a["city"] or "" for a in addresses]},
             {field: [d[attribute] for d in stored] for field, attribute in _SET_FIELDS},
         )
 
     @classmethod
-    def _build(cls, rows: list[tuple[str, ...]], sets: dict[str, list[Collection[str]]]) -> FeatureColumns:
-        text = {name: _strings(column) for name, column in zip(_TEXT_FIELDS, zip(*rows) if rows else [()] * 9)}
+    def _build(cls, text: dict[str, list[str]], sets: dict[str, list[Sequence[str]]]) -> FeatureColumns:
+        rows = len(text["first_name"])
         matrix, count = {}, {}
         for field, values in sets.items():
-            count[field] = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            count[field] = np.fromiter(map(len, values), dtype=np.int64, count=rows)
             width = min(int(count[field].max(initial=1)), _SET_COLUMNS) or 1
-            blank = ("",) * width
-            padded = [(*v, *blank)[:width] if len(v) <= width else blank for v in values]
-            matrix[field] = np.array(padded, dtype=str).reshape(len(values), width)
-        return cls(text, matrix, count, sets, np.arange(len(rows)))
+            # Column by column (mostly a record has one value or none); a record with more values
+            # than columns leaves its row blank and is compared by `values`.
+            columns = [[v[j] if len(v) > j else "" for v in values] for j in range(width)]
+            matrix[field] = np.array(columns, dtype=str).reshape(width, rows).T.copy()
+            matrix[field][count[field] > width] = ""
+        return cls({name: _strings(text[name]) for name in _TEXT_FIELDS}, matrix, count, sets, np.arange(rows))
 
     def take(self, index: np.ndarray) -> FeatureColumns:
         return FeatureColumns({k: v[index] for k, v in self.text.items()}, {k: v[index] for k, v in self.matrix.items()},

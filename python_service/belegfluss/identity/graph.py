@@ -23,12 +23,9 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import (
-    ARRAY,
     Connection,
-    String,
     bindparam,
     func,
-    literal,
     or_,
     select,
     true,
@@ -37,7 +34,7 @@ from sqlalchemy import (
 )
 
 from ..model.customer import Customer
-from ..store.bulk import in_chunks, insert_rows, is_postgres, one_of
+from ..store.bulk import in_chunks, insert_rows, is_postgres, one_of, text_array
 from ..store.database import Database, content_hash, dumps, loads
 from ..store.identity import (
     blocking_keys as keys_table,
@@ -157,8 +154,7 @@ def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[t
                        source_records.c.golden_id, source_records.c.decision, source_records.c.score,
                        source_records.c.reasons)
         if is_postgres(connection):
-            wanted = func.unnest(literal([s for s, _ in chunk], ARRAY(String)),
-                                 literal([n for _, n in chunk], ARRAY(String))
+            wanted = func.unnest(text_array([s for s, _ in chunk]), text_array([n for _, n in chunk])
                                  ).table_valued("system", "native_id").render_derived(name="wanted")
             query = query.select_from(wanted.join(source_links, (source_links.c.system == wanted.c.system)
                                                   & (source_links.c.native_id == wanted.c.native_id)))
@@ -207,7 +203,7 @@ def _key_hits_postgres(connection: Connection, keys: list[str], per_key: int) ->
     # The planner's row estimate for the whole key list trips JIT compilation, which costs more
     # than these index walks take.
     connection.exec_driver_sql("SET LOCAL jit = off")
-    wanted = func.unnest(literal(keys, ARRAY(String))).table_valued("key").render_derived(name="wanted")
+    wanted = func.unnest(text_array(keys)).table_valued("key").render_derived(name="wanted")
     first_ids = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key).correlate(wanted)
                  .order_by(keys_table.c.record_id).limit(per_key).subquery("first_ids"))
     block = select(func.array_agg(first_ids.c.record_id).label("record_ids")).lateral("block")
@@ -455,7 +451,7 @@ def _insert_links(connection: Connection, database: Database, rows: list[dict[st
     columns = ("system", "native_id", "record_id")
     if database.is_postgres:
         # Three array parameters instead of a VALUES list of 3 × n parameters the driver must render and parse.
-        wanted = func.unnest(*(literal([row[c] for row in rows], ARRAY(String)) for c in columns)
+        wanted = func.unnest(*(text_array([row[c] for row in rows]) for c in columns)
                              ).table_valued(*columns).render_derived(name="wanted")
         statement = database.insert(source_links).from_select(columns, select(*wanted.c))
         parameters = None
