@@ -7,6 +7,10 @@
    one record at a time for the per-record latency (p50 / p99). The batches are resolved by
    `--workers` processes at once (default 2), as the two sidecar replicas of the production stack
    (`docker-compose.yml`) resolve what n8n's workers send them; `--workers 1` measures one replica.
+   Three in ten records are later copies of customers in the graph, the rest are not in it: the
+   decisions of each group say what the speed bought (a later copy should be `match`, a newcomer
+   `new`). `--max-candidates 20 10` resolves the same records once per value of that profile
+   setting, so the trade-off between speed and found duplicates shows in one run.
 
 Run: `python -m tests.benchmarks.bench_dedup_speed [--golden 1000000] [--keep] [--reuse]`. The graph is
 bulk loaded (COPY) into a schema of its own, `bf_bench_identity`; `--keep` leaves it (and the unseen
@@ -23,6 +27,7 @@ import os
 import statistics
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,7 +38,7 @@ from belegfluss.identity import graph, normalise
 from belegfluss.identity.batch import dedup_batch
 from belegfluss.identity.blocking import blocking_keys
 from belegfluss.identity.features import customer_features
-from belegfluss.identity.settings import DEFAULT_SETTINGS
+from belegfluss.identity.settings import DEFAULT_SETTINGS, MatchSettings
 from belegfluss.identity.survivorship import SourceRecord, build_golden_record
 from belegfluss.model.customer import Customer
 from belegfluss.store.database import Database, dumps
@@ -142,35 +147,36 @@ def forget_resolved_since(database: Database, loaded_at: datetime) -> None:
         connection.execute(delete(golden_customers).where(golden_customers.c.created_at > loaded_at))
 
 
-def _resolve_batches(url: str, batches: list[list[dict]], ready: Any, start: Any, results: Any) -> None:
-    """One sidecar replica: resolve its share of the batches once `start` is set; report decisions,
-    seconds per record of each batch and this process's CPU seconds."""
+def _resolve_batches(worker: int, url: str, batches: list[list[dict]], settings: MatchSettings, ready: Any,
+                     start: Any, results: Any) -> None:
+    """One sidecar replica: resolve its share of the batches once `start` is set; report each
+    batch's decisions (in order), seconds per record of each batch and this process's CPU seconds."""
     database = Database(url)
     customers = [[Customer.model_validate(r) for r in batch] for batch in batches]
-    graph.resolve(database, [], DEFAULT_SETTINGS)  # connect before the clock starts
+    graph.resolve(database, [], settings)  # connect before the clock starts
     tune_garbage_collector()  # as the sidecar does at start-up
     ready.put(True)
     start.wait()
     cpu_started = time.process_time()
-    decisions: dict[str, int] = {}
+    decisions: list[list[str]] = []
     batch_times = []
     for chunk in customers:
         began = time.perf_counter()
-        for answer in graph.resolve(database, chunk, DEFAULT_SETTINGS):
-            decisions[answer.decision] = decisions.get(answer.decision, 0) + 1
+        decisions.append([answer.decision for answer in graph.resolve(database, chunk, settings)])
         batch_times.append((time.perf_counter() - began) / len(chunk))
-    results.put((decisions, batch_times, time.process_time() - cpu_started))
+    results.put((worker, decisions, batch_times, time.process_time() - cpu_started))
     database.dispose()
 
 
-def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[dict],
-                  records: int, batch_size: int, workers: int) -> list[tuple[object, ...]]:
-    incoming = duplicates[:records * 3 // 10] + newcomers[:records - records * 3 // 10]
+def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[dict], records: int,
+                  batch_size: int, workers: int, settings: MatchSettings) -> list[tuple[object, ...]]:
+    known = records * 3 // 10
+    incoming = duplicates[:known] + newcomers[:records - known]
     single, batched = incoming[:500], incoming[500:records]
     latencies = []
     for customer in (Customer.model_validate(r) for r in single):
         started = time.perf_counter()
-        graph.resolve(database, [customer], DEFAULT_SETTINGS)
+        graph.resolve(database, [customer], settings)
         latencies.append(time.perf_counter() - started)
     batches = [batched[start:start + batch_size] for start in range(0, len(batched), batch_size)]
     # Each worker is a process with its own connection, as each sidecar replica is; the batches are
@@ -178,7 +184,8 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
     context = multiprocessing.get_context("spawn")
     ready, start, results = context.Queue(), context.Event(), context.Queue()
     url = f"{POSTGRES_URL}?schema={SCHEMA}"
-    processes = [context.Process(target=_resolve_batches, args=(url, batches[w::workers], ready, start, results))
+    processes = [context.Process(target=_resolve_batches,
+                                 args=(w, url, batches[w::workers], settings, ready, start, results))
                  for w in range(workers)]
     for process in processes:
         process.start()
@@ -190,25 +197,35 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
     seconds = time.perf_counter() - started
     for process in processes:
         process.join()
-    decisions: dict[str, int] = {}
-    for report in reports:
-        for decision, count in report[0].items():
-            decisions[decision] = decisions.get(decision, 0) + count
-    batch_times = [t for report in reports for t in report[1]]
+    # Back in sending order (worker w had batches w, w + workers, …): which answer belongs to a later
+    # copy of someone in the graph (the first `known - 500` of `batched`) and which to a newcomer.
+    answers: list[str] = [""] * len(batched)
+    for worker, decisions, _times, _cpu in reports:
+        for turn, batch_decisions in enumerate(decisions):
+            first = (worker + turn * workers) * batch_size
+            answers[first:first + len(batch_decisions)] = batch_decisions
+    later_copies = Counter(answers[:known - len(single)])
+    others = Counter(answers[known - len(single):])
+    batch_times = [t for report in reports for t in report[2]]
     # The machine is shared: the workers' CPU time per record is steadier than the wall clock.
-    cpu_per_record = sum(report[2] for report in reports) / len(batched)
+    cpu_per_record = sum(report[3] for report in reports) / len(batched)
     quantiles = statistics.quantiles(latencies, n=100)
     per_record = statistics.quantiles(batch_times, n=100) if len(batch_times) > 1 else batch_times * 99
     replicas = "1 worker" if workers == 1 else f"{workers} workers (one per sidecar replica)"
     return [
-        (f"resolve {len(batched):,} records, batches of {batch_size}, {replicas}", round(seconds, 1),
-         f"{len(batched) / seconds:,.0f}/s", ", ".join(f"{k} {v:,}" for k, v in sorted(decisions.items())),
+        (f"resolve {len(batched):,} records, batches of {batch_size}, {replicas}, "
+         f"max_candidates {settings.max_candidates}", round(seconds, 1), f"{len(batched) / seconds:,.0f}/s",
+         f"later copies of graph customers {_decision_counts(later_copies)}; others {_decision_counts(others)}",
          (f"per record in batch: p50 {statistics.median(batch_times) * 1000:.2f} ms, "
           f"p99 {per_record[98] * 1000:.2f} ms, client CPU {cpu_per_record * 1000:.2f} ms")),
         (f"resolve {len(single)} records one at a time", round(sum(latencies), 1),
          f"{len(single) / sum(latencies):,.0f}/s", "",
          f"latency p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms"),
     ]
+
+
+def _decision_counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{decision} {counts[decision]:,}" for decision in ("match", "review", "new"))
 
 
 def main() -> None:
@@ -219,6 +236,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2,
                         help="Concurrent resolvers: the production stack (docker-compose.yml) runs two sidecar replicas")
+    parser.add_argument("--max-candidates", type=int, nargs="+", default=[DEFAULT_SETTINGS.max_candidates],
+                        help="Resolve once per value (the profile setting `identity.max_candidates`): speed and "
+                             "decisions side by side")
     parser.add_argument("--keep", action="store_true", help="Keep the loaded graph schema")
     parser.add_argument("--reuse", action="store_true", help="Measure against a graph kept by an earlier --keep")
     parser.add_argument("--skip-batch", action="store_true")
@@ -255,8 +275,13 @@ def resolve_rows(args: argparse.Namespace) -> list[tuple[object, ...]]:
                 json.dump({"golden": args.golden, "loaded_at": loaded_at.isoformat(),
                            "duplicates": duplicates[:wanted], "newcomers": newcomers[:wanted]}, kept, default=str)
     try:
-        return resolve_speed(database, duplicates[:args.resolve], newcomers[:args.resolve], args.resolve,
-                             args.batch_size, args.workers)
+        rows = []
+        for limit in args.max_candidates:
+            settings = DEFAULT_SETTINGS.model_copy(update={"max_candidates": limit})
+            rows += resolve_speed(database, duplicates[:args.resolve], newcomers[:args.resolve], args.resolve,
+                                  args.batch_size, args.workers, settings)
+            forget_resolved_since(database, loaded_at)  # the next value resolves the same records afresh
+        return rows
     finally:
         if args.keep or args.reuse:
             forget_resolved_since(database, loaded_at)
