@@ -187,3 +187,15 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     assert closest == [[same_birthday.record_id, same_door.record_id]]
     assert closest == [graph._closest_records(same_door_keys, hits, narrow.max_candidates)]
     assert stored[same_door.record_id][0] == same_door.golden_id
+
+
+def test_candidates_are_chosen_by_what_their_shared_keys_say():
+    """A phone is one person's, a door or a whole name narrows to a few, a first name or surname in
+    a postcode to many: with room for four, the phone, the door and the name come first, then the
+    rarer of the weak keys."""
+    hits = {"p:+492211234567": ["rec_phone"], "ph:50674|7": ["rec_door"], "nn:056|17": ["rec_name"],
+            "fp:056|50674": ["rec_first_a", "rec_first_b"], "np:17|50674": ["rec_surname"]}
+    assert graph._closest_records(set(hits), hits, 4) == ["rec_phone", "rec_door", "rec_name", "rec_surname"]
+    # Two weak keys together outweigh a whole name, and tie with a door (the door's key is rarer).
+    hits["np:17|50674"].append("rec_first_a")
+    assert graph._closest_records(set(hits), hits, 4) == ["rec_phone", "rec_door", "rec_first_a", "rec_name"]
