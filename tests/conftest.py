@@ -51,6 +51,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgres_database() -> Iterator[Database]:
+    """A migrated, empty store in a new schema of the running PostgreSQL, for PostgreSQL-only steps."""
+    schema = _fresh_schema()
+    db = Database(POSTGRES_URL, schema)
+    db.migrate()
+    yield db
+    db.dispose()
+    _drop_schema(schema)
+
+
+@pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """A migrated, empty store on SQLite and on PostgreSQL."""
     db = Database(database_url)

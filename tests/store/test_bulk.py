@@ -17,3 +17,26 @@ def test_one_of_finds_exactly_the_listed_values_whatever_they_hold(database):
     with database.connect() as connection:
         found = connection.scalars(select(probe.c.value).where(one_of(connection, probe.c.value, AWKWARD))).all()
     assert sorted(found) == sorted(AWKWARD)
+
+
+def test_insert_new_rows_inserts_what_is_free_and_keeps_types(database):
+    """Only rows whose key is free are inserted and returned; text, numbers, timestamps and None
+    arrive as given, on both databases."""
+    from datetime import datetime, timezone
+
+    from belegfluss.store.bulk import insert_new_rows
+    from belegfluss.store.identity import review_items
+
+    at = datetime(2026, 11, 29, 4, 5, 6, tzinfo=timezone.utc)
+    row = {"record_id": "rec_a", "candidate_record_id": "rec_b", "score": 9.5, "reasons": '[{"why": "x,\\"y\\""}]',
+           "status": "open", "created_at": at, "decided_by": None}
+    with database.transaction() as connection:
+        first = insert_new_rows(connection, review_items, [row, {**row, "candidate_record_id": 'rec_"c"'}],
+                                (review_items.c.candidate_record_id,))
+        again = insert_new_rows(connection, review_items, [row, {**row, "candidate_record_id": "rec_d"}],
+                                (review_items.c.candidate_record_id,))
+    assert sorted(r.candidate_record_id for r in first) == ['rec_"c"', "rec_b"]
+    assert [r.candidate_record_id for r in again] == ["rec_d"]
+    with database.connect() as connection:
+        stored = connection.execute(select(review_items).where(review_items.c.candidate_record_id == "rec_b")).one()
+    assert (stored.score, stored.reasons, stored.created_at, stored.decided_by) == (9.5, row["reasons"], at, None)

@@ -7,9 +7,11 @@ lists of bounded length and executemany. Callers stay free of dialect checks.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, String, Table, Text, any_, cast, literal
+from sqlalchemy import ARRAY, Column, Connection, Row, String, Table, Text, any_, cast, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 SQLITE_IN_LIST_LENGTH = 2000  # values per IN list on SQLite: well inside its parameter limit
 
@@ -25,12 +27,40 @@ def in_chunks(connection: Connection, values: list[Any]) -> Iterator[list[Any]]:
         yield values[start:start + step]
 
 
-def text_array(values: Sequence[str]) -> Any:
-    """Strings as one PostgreSQL `varchar[]` parameter, sent as an array literal that PostgreSQL
-    parses: psycopg dumps a Python list element by element, which took 31 ms for 10,000 record ids
-    here, against 4 ms for the literal."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
-    return cast(literal("{" + ",".join(f'"{value}"' for value in escaped) + "}", Text), ARRAY(String))
+def text_array(values: Sequence[str | None], element_type: Any = None) -> Any:
+    """Strings as one PostgreSQL array parameter (`varchar[]`, or `element_type[]`), sent as an array
+    literal that PostgreSQL parses: psycopg dumps a Python list element by element, which took 31 ms
+    for 10,000 record ids here, against 4 ms for the literal. None becomes NULL."""
+    elements = ("NULL" if value is None else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                for value in values)
+    return cast(literal("{" + ",".join(elements) + "}", Text), ARRAY(element_type if element_type is not None else String))
+
+
+def insert_new_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
+                    returning: Sequence[Column[Any]]) -> list[Row[Any]]:
+    """`INSERT … ON CONFLICT DO NOTHING RETURNING`: the rows inserted (those whose key was free).
+    On PostgreSQL one array parameter per column (`text_array`, cast to the column's type) instead
+    of a VALUES list of rows × columns parameters the driver must render and PostgreSQL parse."""
+    if not rows:
+        return []
+    if not is_postgres(connection):
+        statement = sqlite.insert(table).on_conflict_do_nothing().returning(*returning)
+        return list(connection.execute(statement, rows).all())
+    columns = list(rows[0])
+    arrays = [text_array([_as_text(row[name]) for row in rows], table.c[name].type) for name in columns]
+    given = func.unnest(*arrays).table_valued(*columns).render_derived(name="given")
+    statement = (postgresql.insert(table).from_select(columns, select(*given.c))
+                 .on_conflict_do_nothing().returning(*returning))
+    return list(connection.execute(statement).all())
+
+
+def _as_text(value: Any) -> str | None:
+    """A value as PostgreSQL reads it back from text (ISO timestamps, plain numbers)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def one_of(connection: Connection, column: Any, values: list[str]) -> Any:

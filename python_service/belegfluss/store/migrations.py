@@ -39,10 +39,19 @@ def _drop_identity_golden_of_index(connection: Connection, database: Database) -
         connection.exec_driver_sql("DROP INDEX IF EXISTS ix_identity_records_golden_of")
 
 
+def _drop_blocking_keys_foreign_key(connection: Connection, database: Database) -> None:
+    # See `store/identity.py: blocking_keys`. SQLite cannot drop a constraint without rebuilding the
+    # table; its existing files keep the check, which costs little in-process.
+    if database.is_postgres:
+        connection.exec_driver_sql("ALTER TABLE identity_blocking_keys "
+                                   "DROP CONSTRAINT IF EXISTS identity_blocking_keys_record_id_fkey")
+
+
 STEPS: list[tuple[int, str, Step]] = [
     (1, "initial schema", lambda connection, database: None),
     (2, "identity: golden id beside the record id in one index", _identity_golden_of_index),
     (3, "identity: drop that index again (resolve ranks key hits by record)", _drop_identity_golden_of_index),
+    (4, "identity: no foreign-key check per blocking key", _drop_blocking_keys_foreign_key),
 ]
 
 

@@ -199,3 +199,18 @@ def test_candidates_are_chosen_by_what_their_shared_keys_say():
     # Two weak keys together outweigh a whole name, and tie with a door (the door's key is rarer).
     hits["np:17|50674"].append("rec_first_a")
     assert graph._closest_records(set(hits), hits, 4) == ["rec_phone", "rec_door", "rec_first_a", "rec_name"]
+
+
+def test_a_blocking_key_whose_record_is_gone_is_skipped(database):
+    """Blocking keys carry no foreign key: a key left behind by a record that no longer exists is
+    no candidate, and the record behind the other key is still found."""
+    from belegfluss.store.identity import blocking_keys as keys_table
+
+    known = resolve_one(database, customer("sumup", "k-1", first_name="Ida", last_name="Roth",
+                                           emails=["ida@roth.de"]))
+    incoming = customer("pos", "x-9", first_name="Ida", last_name="Roth", emails=["ida@roth.de"])
+    with database.transaction() as connection:
+        connection.execute(keys_table.insert(), [{"key": key, "record_id": "rec_gone"}
+                                                 for key in blocking_keys(customer_features(incoming))])
+    answer = resolve_one(database, incoming)
+    assert (answer.decision, answer.golden_id) == ("match", known.golden_id)
