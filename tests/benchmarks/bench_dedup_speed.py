@@ -36,7 +36,7 @@ from sqlalchemy import delete, select, text
 from belegfluss.gc_tuning import tune_garbage_collector
 from belegfluss.identity import graph, normalise
 from belegfluss.identity.batch import dedup_batch
-from belegfluss.identity.blocking import blocking_keys
+from belegfluss.identity.blocking import GRAPH_RULES, blocking_keys
 from belegfluss.identity.features import customer_features
 from belegfluss.identity.settings import DEFAULT_SETTINGS, MatchSettings
 from belegfluss.identity.survivorship import SourceRecord, build_golden_record
@@ -107,7 +107,7 @@ def load_graph(database: Database, golden: int) -> tuple[list[dict], list[dict],
                         "new", None, "[]", now))
         # The generator numbers native ids per run; the suffix keeps them unique across the graph.
         links.extend((system, f"{native}-g{number}", record_id) for system, native in record_links)
-        keys.extend((key, record_id) for key in blocking_keys(features))
+        keys.extend((key, record_id) for key in blocking_keys(features, GRAPH_RULES))
     prepared = time.perf_counter() - started
     with database.engine.raw_connection() as raw_connection:
         connection = raw_connection.driver_connection

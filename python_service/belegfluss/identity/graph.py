@@ -49,7 +49,7 @@ from ..store.identity import (
     source_links,
     source_records,
 )
-from .blocking import blocking_keys
+from .blocking import GRAPH_RULES, blocking_keys
 from .comparisons import FeatureColumns
 from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_columns, judge_pairs
 from .features import CustomerFeatures, customer_features
@@ -135,7 +135,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
                     first_in_batch[link] = index
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
-        keys_of = {index: blocking_keys(features[index]) for index in fresh}
+        keys_of = {index: blocking_keys(features[index], GRAPH_RULES) for index in fresh}
         verdicts = _score_against_graph(connection, [features[i] for i in fresh],
                                         [keys_of[i] for i in fresh], settings)
         outcome = _decide_in_order(fresh, features, [keys_of[i] for i in fresh], verdicts, settings)
@@ -187,8 +187,9 @@ def _key_strength(key: str) -> float:
 
 
 def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
-    """Record ids per blocking key, at most `per_key` of them (the smallest ids): a key shared by
-    thousands (a shop's own address typed in for walk-ins) must not flood the comparison."""
+    """Record ids per blocking key, at most `per_key` of them (the smallest ids, which are the oldest
+    records: ids are time-ordered): a key shared by thousands (a shop's own address typed in for
+    walk-ins) must not flood the comparison."""
     if is_postgres(connection):
         return _key_hits_postgres(connection, keys, per_key)
     hits: dict[str, list[str]] = defaultdict(list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Connection, Integer, Table, inspect, select
+from sqlalchemy import Column, Connection, Integer, Table, delete, inspect, select
 from sqlalchemy.schema import CreateColumn
 
 from . import audit, bookings, breakers, deliveries, events, identity, keys, quarantine, quotas  # noqa: F401 - registers their tables on the metadata
@@ -47,11 +47,18 @@ def _drop_blocking_keys_foreign_key(connection: Connection, database: Database) 
                                    "DROP CONSTRAINT IF EXISTS identity_blocking_keys_record_id_fkey")
 
 
+def _drop_birth_date_keys(connection: Connection, database: Database) -> None:
+    # Resolve no longer looks up a birth date alone (`identity/blocking.py: GRAPH_RULES`); such keys
+    # would only fill the index. Keys are derived data: nothing a user gave is lost.
+    connection.execute(delete(identity.blocking_keys).where(identity.blocking_keys.c.key.startswith("b:")))
+
+
 STEPS: list[tuple[int, str, Step]] = [
     (1, "initial schema", lambda connection, database: None),
     (2, "identity: golden id beside the record id in one index", _identity_golden_of_index),
     (3, "identity: drop that index again (resolve ranks key hits by record)", _drop_identity_golden_of_index),
     (4, "identity: no foreign-key check per blocking key", _drop_blocking_keys_foreign_key),
+    (5, "identity: the graph keeps no birth-date-only keys", _drop_birth_date_keys),
 ]
 
 

@@ -3,9 +3,10 @@
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 
 from belegfluss.identity import graph
-from belegfluss.identity.blocking import blocking_keys
+from belegfluss.identity.blocking import GRAPH_RULES, blocking_keys
 from belegfluss.identity.features import customer_features
 from belegfluss.identity.settings import MatchSettings
 from belegfluss.model.customer import Consent, Customer, PostalAddress
@@ -167,7 +168,7 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     """Ten Meiers in one postcode share a surname key; the one who also shares the birth date
     (two keys) and the one who shares a rare key are chosen before the others, on both databases
     (each reads a key's hits its own way: both must choose alike)."""
-    narrow = MatchSettings(max_candidates=2, max_block_size=8)
+    narrow = MatchSettings(max_candidates=2, max_block_size=16)  # every Meier is read
     for number in range(10):
         graph.resolve(database, [customer("sumup", f"m-{number}", first_name=f"Kunde{number}", last_name="Meier",
                                           address=PostalAddress(postcode="50674"))], narrow)
@@ -179,7 +180,7 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     incoming = customer("pos", "x-1", first_name="Xaver", last_name="Meier", birth_date="1980-02-03",
                         address=PostalAddress(postcode="50674"))
     door_key = {key for key in blocking_keys(customer_features(kaya)) if key.startswith("ph:")}
-    same_door_keys = blocking_keys(customer_features(incoming)) | door_key  # as if typed at Kaya's door
+    same_door_keys = blocking_keys(customer_features(incoming), GRAPH_RULES) | door_key  # as if typed at Kaya's door
     with database.transaction() as connection:
         closest, stored = graph._candidates(connection, [same_door_keys], narrow.max_block_size,
                                             narrow.max_candidates)
@@ -214,3 +215,18 @@ def test_a_blocking_key_whose_record_is_gone_is_skipped(database):
                                                  for key in blocking_keys(customer_features(incoming))])
     answer = resolve_one(database, incoming)
     assert (answer.decision, answer.golden_id) == ("match", known.golden_id)
+
+
+def test_the_graph_keeps_no_birth_date_alone_but_with_a_name(database):
+    """Resolve neither stores nor looks up a birth date alone (about forty of a million share it);
+    with a name's phonetic prefix it stays a key."""
+    from belegfluss.store.identity import blocking_keys as keys_table
+
+    ida = customer("sumup", "bd-1", first_name="Ida", last_name="Roth", birth_date="1980-02-03")
+    stored = resolve_one(database, ida)
+    with database.connect() as connection:
+        keys = set(connection.scalars(select(keys_table.c.key).where(keys_table.c.record_id == stored.record_id)))
+    features = customer_features(ida)
+    assert "b:1980-02-03" in blocking_keys(features)  # batch dedup still blocks on it
+    assert keys == blocking_keys(features) - {"b:1980-02-03"}
+    assert {f"nb:{features.first_phonetic[:3]}|1980-02-03", f"nb:{features.last_phonetic[:3]}|1980-02-03"} <= keys
