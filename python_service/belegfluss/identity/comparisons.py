@@ -62,9 +62,11 @@ class FeatureColumns:
         addresses = [f.address for f in features]
         return cls._build(
             {"first_name": [f.first_name for f in features], "last_name": [f.last_name for f in features],
-             "first_phonetic": [f.first_phonetic for f in features], "last_phonetic": [f.last_phonetic for f in features],
+             "first_phonetic": [f.first_phonetic for f in features],
+             "last_phonetic": [f.last_phonetic for f in features],
              "birth_date": [f.birth_date or "" for f in features],
-             "street": [a.street or "" for a in addresses], "house_number": [a.house_number or "" for a in addresses],
+             "street": [a.street or "" for a in addresses],
+             "house_number": [a.house_number or "" for a in addresses],
              "postcode": [a.postcode or "" for a in addresses], "city": [a.city or "" for a in addresses]},
             {field: [tuple(getattr(f, attribute)) for f in features] for field, attribute in _SET_FIELDS},
         )
@@ -79,8 +81,10 @@ class FeatureColumns:
              "first_phonetic": [d["first_phonetic"] for d in stored],
              "last_phonetic": [d["last_phonetic"] for d in stored],
              "birth_date": [d["birth_date"] or "" for d in stored],
-             "street": [a["street"] or "" for a in addresses], "house_number": [a["house_number"] or "" for a in addresses],
-             "postcode": [a["postcode"] or "" for a in addresses], "city": [a["city"] or "" for a in addresses]},
+             "street": [a["street"] or "" for a in addresses],
+             "house_number": [a["house_number"] or "" for a in addresses],
+             "postcode": [a["postcode"] or "" for a in addresses],
+             "city": [a["city"] or "" for a in addresses]},
             {field: [d[attribute] for d in stored] for field, attribute in _SET_FIELDS},
         )
 
@@ -96,7 +100,8 @@ class FeatureColumns:
             columns = [[v[j] if len(v) > j else "" for v in values] for j in range(width)]
             matrix[field] = np.array(columns, dtype=str).reshape(width, rows).T.copy()
             matrix[field][count[field] > width] = ""
-        return cls({name: _strings(text[name]) for name in _TEXT_FIELDS}, matrix, count, sets, np.arange(rows))
+        columns_of_text = {name: _strings(text[name]) for name in _TEXT_FIELDS}
+        return cls(columns_of_text, matrix, count, sets, np.arange(rows))
 
     def take(self, index: np.ndarray) -> FeatureColumns:
         return FeatureColumns({k: v[index] for k, v in self.text.items()}, {k: v[index] for k, v in self.matrix.items()},

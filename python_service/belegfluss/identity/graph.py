@@ -482,7 +482,8 @@ def _queue_reviews(connection: Connection, outcomes: list[_Outcome], now: dateti
             for o, v in proposals if frozenset((o.golden_id, v.golden_id)) not in rejected]
     if not rows:
         return {}
-    created = insert_new_rows(connection, review_items, rows, (review_items.c.review_id, review_items.c.record_id))
+    created = insert_new_rows(connection, review_items, rows,
+                              (review_items.c.review_id, review_items.c.record_id))
     by_record: dict[str, list[int]] = defaultdict(list)
     for review_id, record_id in created:
         by_record[record_id].append(review_id)

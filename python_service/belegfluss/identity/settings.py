@@ -52,8 +52,8 @@ class MatchSettings(BaseModel):
         "resolving against the graph reads at most this many records per key.")
     window: int = Field(8, description="Neighbours compared inside an oversized block, by sorted name.")
     max_candidates: int = Field(
-        10, description="Records scored per incoming record at most: those sharing the most blocking keys with it, "
-        "weighed by what each key says. Raise it for a graph whose duplicates share little but a name.")
+        10, description="Records scored per incoming record at most: those sharing the most blocking keys "
+        "with it, weighed by what each key says. Raise it for a graph whose duplicates share little but a name.")
     estimate_weights: bool = Field(
         False, description="Batch dedup: estimate Fellegi–Sunter m/u weights from the data set instead of "
         "using `weights` (see `estimation.py`); thresholds then come from the two probabilities below.")

@@ -33,7 +33,8 @@ def text_array(values: Sequence[str | None], element_type: Any = None) -> Any:
     for 10,000 record ids here, against 4 ms for the literal. None becomes NULL."""
     elements = ("NULL" if value is None else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
                 for value in values)
-    return cast(literal("{" + ",".join(elements) + "}", Text), ARRAY(element_type if element_type is not None else String))
+    element_type = String if element_type is None else element_type
+    return cast(literal("{" + ",".join(elements) + "}", Text), ARRAY(element_type))
 
 
 def insert_new_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
