@@ -187,9 +187,9 @@ def _key_strength(key: str) -> float:
 
 
 def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
-    """Record ids per blocking key, at most `per_key` of them (the smallest ids, which are the oldest
-    records: ids are time-ordered): a key shared by thousands (a shop's own address typed in for
-    walk-ins) must not flood the comparison."""
+    """Record ids per blocking key, at most `per_key` of them (the smallest ids; ids are time-ordered,
+    so in a graph this version built, the oldest records): a key shared by thousands (a shop's own
+    address typed in for walk-ins) must not flood the comparison."""
     if is_postgres(connection):
         return _key_hits_postgres(connection, keys, per_key)
     hits: dict[str, list[str]] = defaultdict(list)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ARRAY, Column, Connection, Row, String, Table, Text, any_, cast, func, literal, select
@@ -48,7 +49,11 @@ def insert_new_rows(connection: Connection, table: Table, rows: list[dict[str, A
         statement = sqlite.insert(table).on_conflict_do_nothing().returning(*returning)
         return list(connection.execute(statement, rows).all())
     columns = list(rows[0])
-    arrays = [text_array([_as_text(row[name]) for row in rows], table.c[name].type) for name in columns]
+    # Strings go as unbounded varchar: a cast to varchar(n) would cut a long value short, where the
+    # insert itself refuses it.
+    arrays = [text_array([_as_text(row[name]) for row in rows],
+                         String() if isinstance(table.c[name].type, String) else table.c[name].type)
+              for name in columns]
     given = func.unnest(*arrays).table_valued(*columns).render_derived(name="given")
     statement = (postgresql.insert(table).from_select(columns, select(*given.c))
                  .on_conflict_do_nothing().returning(*returning))
@@ -61,7 +66,9 @@ def _as_text(value: Any) -> str | None:
         return value
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, (bool, int, float, Decimal)):
+        return str(value)
+    raise TypeError(f"insert_new_rows cannot send {type(value).__name__} values as text")
 
 
 def one_of(connection: Connection, column: Any, values: list[str]) -> Any:
