@@ -88,9 +88,10 @@ export interface RoutedItem {
 export type RejectedItemHandling = { output: number } | 'stopWorkflow' | 'errorItem';
 
 /**
- * Puts every input item on one of `outputCount` outputs, paired with its input item. Items
+ * Puts every outcome on one of `outputCount` outputs, paired with its input item. Items
  * whose request failed, when the node continues on fail, go to the first output as error
- * items, where n8n's error output picks them up.
+ * items, where n8n's error output picks them up. Outcome i belongs to input item i, or to
+ * `itemIndexes[i]` when one input item was sent as several (a CRM batch's tickets).
  */
 export function routeOutcomes(
 	this: IExecuteFunctions,
@@ -99,9 +100,11 @@ export function routeOutcomes(
 	outputCount: number,
 	routeAccepted: (answer: ItemAnswer, input: INodeExecutionData) => RoutedItem,
 	onRejected: RejectedItemHandling,
+	itemIndexes?: readonly number[],
 ): INodeExecutionData[][] {
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
-	outcomes.forEach((outcome, itemIndex) => {
+	outcomes.forEach((outcome, position) => {
+		const itemIndex = itemIndexes?.[position] ?? position;
 		const pairedItem = { item: itemIndex };
 		if (outcome.answer === undefined) {
 			// The transport already chose to continue on fail for the request carrying this item.
@@ -178,13 +181,15 @@ export function splitByVerdict(
 
 /**
  * One output, for operations whose items are not expected to be rejected: a rejected item stops
- * the workflow, or becomes an error item when the node continues on fail.
+ * the workflow, or becomes an error item when the node continues on fail. `itemIndexes` as for
+ * `routeOutcomes`.
  */
 export function answersAsItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	outcomes: ItemOutcome[],
 	acceptedJson: AcceptedJson,
+	itemIndexes?: readonly number[],
 ): INodeExecutionData[][] {
 	return routeOutcomes.call(
 		this,
@@ -193,6 +198,7 @@ export function answersAsItems(
 		1,
 		(answer, input) => ({ output: 0, json: acceptedJson(answer, input) }),
 		'errorItem',
+		itemIndexes,
 	);
 }
 

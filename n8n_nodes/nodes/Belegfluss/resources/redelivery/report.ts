@@ -10,7 +10,7 @@ import {
 	readOptions,
 } from '../../shared/options';
 import { outcomeFields, readOutcome } from '../../shared/outcome';
-import { answerFields, errorItem, rejectedItemError } from '../../shared/outputs';
+import { answerFields, answersAsItems } from '../../shared/outputs';
 import { callSidecarInBatches } from '../../shared/transport';
 import { claimedByField, readClaimedBy, readTicketIds, ticketIdField } from './ticketId';
 
@@ -30,33 +30,19 @@ function ticketOutcomesOf(this: IExecuteFunctions, itemIndex: number) {
  * ticket of a CRM batch can be alerted on by itself.
  */
 async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
 	const options = readOptions.call(this);
-	const tickets = this.getInputData().flatMap((_item, itemIndex) =>
-		ticketOutcomesOf.call(this, itemIndex),
-	);
+	const tickets = items.flatMap((_item, itemIndex) => ticketOutcomesOf.call(this, itemIndex));
+	// A CRM batch's item names up to 100 tickets: answers and errors name that input item.
+	const itemIndexes = tickets.map(({ itemIndex }) => itemIndex);
 	const answers = await callSidecarInBatches.call(this, {
 		path: '/v1/redelivery/report',
 		items: tickets.map(({ outcome }) => outcome),
-		// A CRM batch's item names up to 100 tickets: errors name that input item, not a ticket's position.
-		itemIndexes: tickets.map(({ itemIndex }) => itemIndex),
+		itemIndexes,
 		batchSize: options.batchSize,
 		limits: options.limits,
 	});
-	const output: INodeExecutionData[] = [];
-	answers.forEach(({ answer, failure }, ticketIndex) => {
-		const { itemIndex } = tickets[ticketIndex];
-		const pairedItem = { item: itemIndex };
-		if (answer === undefined) {
-			output.push(errorItem(failure, pairedItem));
-		} else if (answer.ok) {
-			output.push({ json: answerFields(answer), pairedItem });
-		} else {
-			const error = rejectedItemError.call(this, answer, itemIndex);
-			if (!this.continueOnFail()) throw error;
-			output.push(errorItem(error, pairedItem));
-		}
-	});
-	return [output];
+	return answersAsItems.call(this, items, answers, (answer) => answerFields(answer), itemIndexes);
 }
 
 export const reportDescription: INodeProperties[] = [
