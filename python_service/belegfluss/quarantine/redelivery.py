@@ -95,15 +95,29 @@ def _answer(index: int, outcome: OutcomeReport,
             recorded: quarantine_store.RecordedDelivery) -> dict[str, Any]:
     ticket = recorded.ticket
     if ticket is None or ticket["max_attempts"] == 0:
-        return {"index": index, "ok": False, "errors": [{
-            "code": "redelivery.unknown_ticket", "path": "$.id", "value": outcome.id,
-            "message": f"'{outcome.id}' is not a redelivery ticket"}]}
-    if recorded.held_by_another:
-        return {"index": index, "ok": False, "errors": [{
-            "code": "redelivery.claimed_by_another", "path": "$.claimed_by", "value": outcome.claimed_by,
-            "message": f"Ticket '{outcome.id}' is leased to {ticket['claimed_by']!r} now: its outcome is theirs"}]}
-    if recorded.attempt is None:
-        return {"index": index, "ok": False, "errors": [{
-            "code": "redelivery.not_open", "path": "$.id", "value": outcome.id,
-            "message": f"Ticket '{outcome.id}' is already {ticket['status']}"}]}
-    return {"index": index, "ok": True, "ticket": ticket, "dead_lettered": recorded.attempt.status == "dead"}
+        error = unknown_ticket(outcome.id)
+    elif recorded.held_by_another:
+        error = claimed_by_another(outcome.id, ticket, outcome.claimed_by)
+    elif recorded.attempt is None:
+        error = not_open(outcome.id, ticket)
+    else:
+        return {"index": index, "ok": True, "ticket": ticket, "dead_lettered": recorded.attempt.status == "dead"}
+    return {"index": index, "ok": False, "errors": [error]}
+
+
+# Item errors about a ticket's state, worded alike wherever a redelivery run names a ticket.
+
+def unknown_ticket(ticket_id: str) -> dict[str, Any]:
+    return {"code": "redelivery.unknown_ticket", "path": "$.id", "value": ticket_id,
+            "message": f"'{ticket_id}' is not a redelivery ticket"}
+
+
+def not_open(ticket_id: str, ticket: dict[str, Any]) -> dict[str, Any]:
+    return {"code": "redelivery.not_open", "path": "$.id", "value": ticket_id,
+            "message": f"Ticket '{ticket_id}' is already {ticket['status']}"}
+
+
+def claimed_by_another(ticket_id: str, ticket: dict[str, Any], claimed_by: str | None) -> dict[str, Any]:
+    """The caller's lease ran out and another run claimed the ticket: that run delivers it."""
+    return {"code": "redelivery.claimed_by_another", "path": "$.claimed_by", "value": claimed_by,
+            "message": f"Ticket '{ticket_id}' is leased to {ticket['claimed_by']!r} now, not to {claimed_by!r}"}

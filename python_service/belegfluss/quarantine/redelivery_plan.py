@@ -26,6 +26,7 @@ from ..profiles.registry import ProfileRegistry
 from ..reliability.breaker import BreakerPolicy
 from ..store import quarantine as quarantine_store
 from ..store.database import Database
+from .redelivery import claimed_by_another, not_open, unknown_ticket
 
 
 class TicketRef(BaseModel):
@@ -82,16 +83,14 @@ def _claim_problem(ticket: dict[str, Any] | None, ref: TicketRef, now: datetime,
         return {"code": code, "path": "$.id", "value": ticket_id, "message": message}
 
     if ticket is None or ticket["stage"] != "delivery" or ticket["max_attempts"] == 0:
-        return error("redelivery.unknown_ticket", f"'{ticket_id}' is not a redelivery ticket")
+        return unknown_ticket(ticket_id)
     if ticket["status"] != "open":
-        return error("redelivery.not_open", f"Ticket '{ticket_id}' is already {ticket['status']}")
+        return not_open(ticket_id, ticket)
     if ticket["claimed_until"] is None or datetime.fromisoformat(ticket["claimed_until"]) <= now:
         return error("redelivery.not_claimed",
                      f"Ticket '{ticket_id}' is not claimed (or its lease ran out): claim it before planning it")
     if ref.claimed_by is not None and ticket["claimed_by"] != ref.claimed_by:
-        # The caller's lease ran out and another run claimed the ticket: that run delivers it.
-        return error("redelivery.claimed_by_another",
-                     f"Ticket '{ticket_id}' is leased to {ticket['claimed_by']!r} now, not to {ref.claimed_by!r}")
+        return claimed_by_another(ticket_id, ticket, ref.claimed_by)
     if listed_before:
         return error("redelivery.listed_twice", f"Ticket '{ticket_id}' is listed twice; it is planned once")
     return None
