@@ -610,7 +610,8 @@ def unmerge(
             raise GraphError("identity.unknown_golden_id", f"No golden customer '{golden_id}'")
         active = connection.execute(
             select(merges).where(merges.c.undone_at.is_(None)).order_by(merges.c.merge_id.desc())).all()
-        mine = [m for m in active if current_golden_id(connection, m.golden_id) == current]
+        holders = golden_holders(connection, {m.golden_id for m in active})  # one query for all survivors
+        mine = [m for m in active if m.golden_id in holders and holders[m.golden_id][0] == current]
         chosen = next((m for m in mine if merge_id is None or m.merge_id == merge_id), None)
         if chosen is None:
             what = f"merge {merge_id}" if merge_id is not None else "any merge"
