@@ -9,11 +9,14 @@
    (`docker-compose.yml`) resolve what n8n's workers send them; `--workers 1` measures one replica.
    Three in ten records are later copies of customers in the graph, the rest are not in it: the
    decisions of each group say what the speed bought (a later copy should be `match`, a newcomer
-   `new`). `--max-candidates 20 10` resolves the same records once per value of that profile
-   setting, so the trade-off between speed and found duplicates shows in one run.
+   `new`). The graph's customers live in 1,000 postcodes (`--postcodes-per-city`, see the
+   generator: 25 postcodes would hold four times as many customers as a postcode has inhabitants).
+   `--max-candidates 20 10` resolves the same records once per value of that profile
+   setting (`--max-reads-per-key 50 20` likewise, for the records read per blocking key), so the
+   trade-off between speed and found duplicates shows in one run.
 
 Run: `python -m tests.benchmarks.bench_dedup_speed [--golden 1000000] [--keep] [--reuse]`. The graph is
-bulk loaded (COPY) into a schema of its own, `bf_bench_identity`; `--keep` leaves it (and the unseen
+bulk loaded (COPY) into a schema of its own, `bf_bench_identity` (`--schema`); `--keep` leaves it (and the unseen
 records, in a JSON file next to it) for a rerun, and `--reuse` measures against such a kept graph
 without loading it again. A kept graph is restored after each run: what the run resolved is removed.
 """
@@ -21,6 +24,8 @@ without loading it again. A kept graph is restored after each run: what the run 
 from __future__ import annotations
 
 import argparse
+import glob
+import itertools
 import json
 import multiprocessing
 import os
@@ -36,7 +41,7 @@ from sqlalchemy import delete, select, text
 from belegfluss.gc_tuning import tune_garbage_collector
 from belegfluss.identity import graph, normalise
 from belegfluss.identity.batch import dedup_batch
-from belegfluss.identity.blocking import GRAPH_RULES, blocking_keys
+from belegfluss.identity.blocking import graph_keys
 from belegfluss.identity.features import customer_features
 from belegfluss.identity.settings import DEFAULT_SETTINGS, MatchSettings
 from belegfluss.identity.survivorship import SourceRecord, build_golden_record
@@ -49,7 +54,11 @@ from tests.fixtures.identity.german_customers import generate
 
 POSTGRES_URL = os.environ.get("BELEGFLUSS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SCHEMA = "bf_bench_identity"
-KEPT_INCOMING = f"/tmp/{SCHEMA}_incoming.json"  # the unseen records of a kept graph, for --reuse
+
+
+def kept_incoming(schema: str) -> str:
+    """Where the unseen records of a graph kept in `schema` wait for a rerun (`--reuse`)."""
+    return f"/tmp/{schema}_incoming.json"
 
 
 def _cold_caches() -> None:
@@ -76,10 +85,10 @@ def batch_speed(records: int) -> list[tuple[object, ...]]:
             ("  floor: normalising only", round(floor, 1), f"{len(features) / floor:,.0f}/s", "", "")]
 
 
-def load_graph(database: Database, golden: int) -> tuple[list[dict], list[dict], datetime]:
+def load_graph(database: Database, golden: int, postcodes_per_city: int) -> tuple[list[dict], list[dict], datetime]:
     """Bulk-load `golden` golden customers (one source record each) and return unseen records:
     later copies of loaded people (duplicates) and people not in the graph."""
-    raw = generate(int(golden * 2.3), seed=5)
+    raw = generate(int(golden * 2.3), seed=5, postcodes_per_city=postcodes_per_city)
     first_copies: dict[int, dict] = {}
     later: list[dict] = []
     for record in raw:
@@ -107,7 +116,7 @@ def load_graph(database: Database, golden: int) -> tuple[list[dict], list[dict],
                         "new", None, "[]", now))
         # The generator numbers native ids per run; the suffix keeps them unique across the graph.
         links.extend((system, f"{native}-g{number}", record_id) for system, native in record_links)
-        keys.extend((key, record_id) for key in blocking_keys(features, GRAPH_RULES))
+        keys.extend((key, place, record_id) for key, place in graph_keys(features).items())
     prepared = time.perf_counter() - started
     with database.engine.raw_connection() as raw_connection:
         connection = raw_connection.driver_connection
@@ -118,7 +127,7 @@ def load_graph(database: Database, golden: int) -> tuple[list[dict], list[dict],
                 ("COPY identity_source_records (record_id, golden_id, system, payload, features, decision, score, "
                  "reasons, created_at) FROM STDIN", records),
                 ("COPY identity_source_links (system, native_id, record_id) FROM STDIN", links),
-                ("COPY identity_blocking_keys (key, record_id) FROM STDIN", keys),
+                ("COPY identity_blocking_keys (key, place, record_id) FROM STDIN", keys),
             ):
                 with cursor.copy(statement) as copy:
                     for row in rows:
@@ -153,7 +162,7 @@ def forget_resolved_since(database: Database, loaded_at: datetime) -> None:
 
 
 def _resolve_batches(worker: int, url: str, batches: list[list[dict]], settings: MatchSettings, ready: Any,
-                     start: Any, results: Any) -> None:
+                     start: Any, finished: Any, results: Any) -> None:
     """One sidecar replica: resolve its share of the batches once `start` is set; report each
     batch's decisions (in order), seconds per record of each batch and this process's CPU seconds."""
     database = Database(url)
@@ -170,11 +179,12 @@ def _resolve_batches(worker: int, url: str, batches: list[list[dict]], settings:
         decisions.append([answer.decision for answer in graph.resolve(database, chunk, settings)])
         batch_times.append((time.perf_counter() - began) / len(chunk))
     results.put((worker, decisions, batch_times, time.process_time() - cpu_started))
+    finished.wait()  # its connection (and PostgreSQL's process for it) lives until the server's CPU is read
     database.dispose()
 
 
 def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[dict], records: int,
-                  batch_size: int, workers: int, settings: MatchSettings) -> list[tuple[object, ...]]:
+                  batch_size: int, workers: int, settings: MatchSettings, url: str) -> list[tuple[object, ...]]:
     known = records * 3 // 10
     incoming = duplicates[:known] + newcomers[:records - known]
     single, batched = incoming[:500], incoming[500:records]
@@ -187,18 +197,20 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
     # Each worker is a process with its own connection, as each sidecar replica is; the batches are
     # dealt out in turn, as n8n's workers send them.
     context = multiprocessing.get_context("spawn")
-    ready, start, results = context.Queue(), context.Event(), context.Queue()
-    url = f"{POSTGRES_URL}?schema={SCHEMA}"
+    ready, start, finished, results = context.Queue(), context.Event(), context.Event(), context.Queue()
     processes = [context.Process(target=_resolve_batches,
-                                 args=(w, url, batches[w::workers], settings, ready, start, results))
+                                 args=(w, url, batches[w::workers], settings, ready, start, finished, results))
                  for w in range(workers)]
     for process in processes:
         process.start()
     for _ in processes:
         ready.get()
+    postgres_cpu = _postgres_cpu_seconds()
     started = time.perf_counter()
     start.set()
     reports = [results.get() for _ in processes]
+    postgres_cpu = _postgres_cpu_seconds() - postgres_cpu
+    finished.set()
     seconds = time.perf_counter() - started
     for process in processes:
         process.join()
@@ -219,14 +231,32 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
     replicas = "1 worker" if workers == 1 else f"{workers} workers (one per sidecar replica)"
     return [
         (f"resolve {len(batched):,} records, batches of {batch_size}, {replicas}, "
-         f"max_candidates {settings.max_candidates}", round(seconds, 1), f"{len(batched) / seconds:,.0f}/s",
+         f"max_candidates {settings.max_candidates}, max_reads_per_key {settings.max_reads_per_key}", round(seconds, 1), f"{len(batched) / seconds:,.0f}/s",
          f"later copies of graph customers {_decision_counts(later_copies)}; others {_decision_counts(others)}",
          (f"per record in batch: p50 {statistics.median(batch_times) * 1000:.2f} ms, "
-          f"p99 {per_record[98] * 1000:.2f} ms, client CPU {cpu_per_record * 1000:.2f} ms")),
+          f"p99 {per_record[98] * 1000:.2f} ms, client CPU {cpu_per_record * 1000:.2f} ms, "
+          f"PostgreSQL CPU {postgres_cpu / len(batched) * 1000:.2f} ms")),
         (f"resolve {len(single)} records one at a time", round(sum(latencies), 1),
          f"{len(single) / sum(latencies):,.0f}/s", "",
          f"latency p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms"),
     ]
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (the benchmark's server is
+    local): what the server spends per record, steadier on a shared machine than the wall clock."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as file:
+                name, _, rest = file.read().partition(") ")
+        except OSError:  # a process that ended meanwhile
+            continue
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def _decision_counts(counts: Counter[str]) -> str:
@@ -244,6 +274,13 @@ def main() -> None:
     parser.add_argument("--max-candidates", type=int, nargs="+", default=[DEFAULT_SETTINGS.max_candidates],
                         help="Resolve once per value (the profile setting `identity.max_candidates`): speed and "
                              "decisions side by side")
+    parser.add_argument("--max-reads-per-key", type=int, nargs="+", default=[DEFAULT_SETTINGS.max_reads_per_key],
+                        help="Resolve once per value (the profile setting `identity.max_reads_per_key`)")
+    parser.add_argument("--postcodes-per-city", type=int, default=40,
+                        help="The graph's households spread over this many postcodes in each of 25 cities: 40 gives "
+                             "1,000 customers per postcode in a graph of a million (a German postcode has some 10,000 "
+                             "inhabitants); 1 packs them into 25 postcodes, 40,000 each")
+    parser.add_argument("--schema", default=SCHEMA, help="PostgreSQL schema of the graph (several can be kept)")
     parser.add_argument("--keep", action="store_true", help="Keep the loaded graph schema")
     parser.add_argument("--reuse", action="store_true", help="Measure against a graph kept by an earlier --keep")
     parser.add_argument("--skip-batch", action="store_true")
@@ -253,38 +290,43 @@ def main() -> None:
     rows = [] if args.skip_batch else batch_speed(args.batch_records)
     if not args.skip_resolve:
         rows += resolve_rows(args)
-    print_table(f"Dedup speed ({os.cpu_count()} CPUs; graph: {args.golden:,} golden customers in PostgreSQL)",
+    print_table(f"Dedup speed ({os.cpu_count()} CPUs; graph: {args.golden:,} golden customers in PostgreSQL, "
+                f"{args.postcodes_per_city} postcodes per city)",
                 ("job", "wall s", "throughput", "outcome", "detail"), rows)
     print("goals: batch 100,000 in < 60 s; resolve >= 2,000 records/s")
 
 
 def resolve_rows(args: argparse.Namespace) -> list[tuple[object, ...]]:
-    database = Database(f"{POSTGRES_URL}?schema={SCHEMA}")
+    url = f"{POSTGRES_URL}?schema={args.schema}"
+    database = Database(url)
     if args.reuse:
-        with open(KEPT_INCOMING) as kept:
+        with open(kept_incoming(args.schema)) as kept:
             saved = json.load(kept)
-        if saved["golden"] != args.golden:
-            raise SystemExit(f"the kept graph has {saved['golden']:,} golden customers, not {args.golden:,}")
+        if (saved["golden"], saved.get("postcodes_per_city", 1)) != (args.golden, args.postcodes_per_city):
+            raise SystemExit(f"the kept graph has {saved['golden']:,} golden customers in "
+                             f"{saved.get('postcodes_per_city', 1)} postcodes per city, not {args.golden:,} in "
+                             f"{args.postcodes_per_city}")
         duplicates, newcomers = saved["duplicates"], saved["newcomers"]
         loaded_at = datetime.fromisoformat(saved["loaded_at"])
         database.migrate()  # a graph kept by an older version gets this version's schema steps
         forget_resolved_since(database, loaded_at)  # an interrupted earlier run may have left some
     else:
         database.drop_schema()
-        database = Database(f"{POSTGRES_URL}?schema={SCHEMA}")
+        database = Database(url)
         database.migrate()
-        duplicates, newcomers, loaded_at = load_graph(database, args.golden)
+        duplicates, newcomers, loaded_at = load_graph(database, args.golden, args.postcodes_per_city)
         if args.keep:
             wanted = args.resolve
-            with open(KEPT_INCOMING, "w") as kept:
-                json.dump({"golden": args.golden, "loaded_at": loaded_at.isoformat(),
+            with open(kept_incoming(args.schema), "w") as kept:
+                json.dump({"golden": args.golden, "postcodes_per_city": args.postcodes_per_city,
+                       "loaded_at": loaded_at.isoformat(),
                            "duplicates": duplicates[:wanted], "newcomers": newcomers[:wanted]}, kept, default=str)
     try:
         rows = []
-        for limit in args.max_candidates:
-            settings = DEFAULT_SETTINGS.model_copy(update={"max_candidates": limit})
+        for limit, per_key in itertools.product(args.max_candidates, args.max_reads_per_key):
+            settings = DEFAULT_SETTINGS.model_copy(update={"max_candidates": limit, "max_reads_per_key": per_key})
             rows += resolve_speed(database, duplicates[:args.resolve], newcomers[:args.resolve], args.resolve,
-                                  args.batch_size, args.workers, settings)
+                                  args.batch_size, args.workers, settings, url)
             forget_resolved_since(database, loaded_at)  # the next value resolves the same records afresh
         return rows
     finally:

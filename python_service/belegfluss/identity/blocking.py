@@ -86,3 +86,28 @@ together with a name (`name_phonetic+birth_date`). Batch dedup keeps every rule.
 
 def blocking_keys(features: CustomerFeatures, rules: Iterable[str] = BLOCKING_RULES) -> set[str]:
     return {key for rule in rules for key in BLOCKING_RULES[rule](features)}
+
+
+# A record's place inside a key of the graph, by the key's prefix. Resolve reads at most
+# `max_reads_per_key` records of a key: those nearest the incoming record's own place, so a key shared
+# by hundreds (a surname in a town) yields the records most like it instead of the oldest. The
+# place is what the key leaves open: the first name within a surname's key, the surname within a
+# first name's, the postcode within a whole name (German postcodes are regional, so a customer who
+# moved within the region stays near), the street and surname within a door. A key of one person
+# (e-mail, phone, card, loyalty id, name + birth date) needs no place.
+_PLACE_LENGTH = 100
+_PLACES: dict[str, Callable[[CustomerFeatures], str]] = {
+    "np": lambda f: f.first_name,
+    "fp": lambda f: f.last_name,
+    "nn": lambda f: f"{f.address.postcode or ''} {f.address.street or ''}",
+    "ph": lambda f: f"{f.address.street or ''} {f.last_name}",
+}
+
+
+def graph_keys(features: CustomerFeatures) -> dict[str, str]:
+    """The keys the identity graph stores for a record (`GRAPH_RULES`), each with the record's place in it."""
+    places = {}
+    for key in blocking_keys(features, GRAPH_RULES):
+        place_of = _PLACES.get(key.partition(":")[0])
+        places[key] = place_of(features)[:_PLACE_LENGTH] if place_of else ""
+    return places

@@ -18,6 +18,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -25,14 +26,18 @@ from typing import Any
 import numpy as np
 from sqlalchemy import (
     Connection,
+    String,
     bindparam,
+    case,
+    column,
     func,
     or_,
     select,
-    true,
     tuple_,
     update,
+    values,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from ..model.customer import Customer
 from ..store.bulk import in_chunks, insert_new_rows, insert_rows, is_postgres, one_of, text_array
@@ -49,7 +54,7 @@ from ..store.identity import (
     source_links,
     source_records,
 )
-from .blocking import GRAPH_RULES, blocking_keys
+from .blocking import graph_keys
 from .comparisons import FeatureColumns
 from .decision import DECISIONS, MATCH, NEW, REVIEW, explain, judge_columns, judge_pairs
 from .features import CustomerFeatures, customer_features
@@ -135,7 +140,7 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
                     first_in_batch[link] = index
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
-        keys_of = {index: blocking_keys(features[index], GRAPH_RULES) for index in fresh}
+        keys_of = {index: graph_keys(features[index]) for index in fresh}
         verdicts = _score_against_graph(connection, [features[i] for i in fresh],
                                         [keys_of[i] for i in fresh], settings)
         outcome = _decide_in_order(fresh, features, [keys_of[i] for i in fresh], verdicts, settings)
@@ -170,6 +175,22 @@ def _known_links(connection: Connection, links: list[tuple[str, str]]) -> dict[t
     return found
 
 
+def rebuild_blocking_keys(connection: Connection, chunk: int = 10_000) -> None:
+    """Write every source record's blocking keys anew from its stored features (a schema step
+    that changes what the keys hold calls it on an emptied table)."""
+    last = ""
+    while True:
+        rows = connection.execute(
+            select(source_records.c.record_id, source_records.c.features).where(source_records.c.record_id > last)
+            .order_by(source_records.c.record_id).limit(chunk)).all()
+        if not rows:
+            return
+        insert_rows(connection, keys_table, [
+            {"key": key, "place": place, "record_id": record_id} for record_id, features in rows
+            for key, place in graph_keys(CustomerFeatures.from_json(loads(features))).items()])
+        last = rows[-1].record_id
+
+
 def _replay(index: int, row: Any) -> Resolution:
     return Resolution(index, row.golden_id, row.decision, row.score, loads(row.reasons), row.record_id, replay=True)
 
@@ -186,38 +207,68 @@ def _key_strength(key: str) -> float:
     return _KEY_WEIGHTS.get(key.partition(":")[0], 1.0)
 
 
-def _key_hits(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
-    """Record ids per blocking key, at most `per_key` of them (the smallest ids; ids are time-ordered,
-    so in a graph this version built, the oldest records): a key shared by thousands (a shop's own
-    address typed in for walk-ins) must not flood the comparison."""
+KeyPlace = tuple[str, str]
+"""A blocking key and an incoming record's place in it (`blocking.graph_keys`)."""
+
+
+def _key_hits(connection: Connection, wanted: list[KeyPlace], per_key: int) -> dict[KeyPlace, list[str]]:
+    """Record ids per blocking key, at most `per_key` of them: those nearest the incoming record's
+    place in the key (`_nearest_first`). A key shared by thousands (a shop's own address typed in
+    for walk-ins) must not flood the comparison, and of a key shared by hundreds (a surname in a
+    town) the records read are the most alike."""
     if is_postgres(connection):
-        return _key_hits_postgres(connection, keys, per_key)
-    hits: dict[str, list[str]] = defaultdict(list)
-    for chunk in in_chunks(connection, keys):
-        ranked = (
-            select(keys_table.c.key, keys_table.c.record_id,
-                   func.row_number().over(partition_by=keys_table.c.key,
-                                          order_by=keys_table.c.record_id).label("rank"))
-            .where(keys_table.c.key.in_(chunk)).subquery()
-        )
-        for key, record_id in connection.execute(select(ranked.c.key, ranked.c.record_id)
-                                                  .where(ranked.c.rank <= per_key)).all():
-            hits[key].append(record_id)
+        return _key_hits_postgres(connection, wanted, per_key)
+    hits: dict[KeyPlace, list[str]] = {}
+    for chunk in in_chunks(connection, wanted):
+        given = values(column("key", String), column("place", String), name="wanted").data(chunk).cte("wanted")
+        after = keys_table.c.place >= given.c.place
+        # One window per key and side, each counting outwards from the incoming record's place.
+        rank = func.row_number().over(
+            partition_by=(given.c.key, given.c.place, after),
+            order_by=(case((after, keys_table.c.place)), case((after, keys_table.c.record_id)),
+                      case((~after, keys_table.c.place)).desc(), case((~after, keys_table.c.record_id)).desc()))
+        ranked = (select(given.c.key, given.c.place, keys_table.c.record_id, after.label("after"), rank.label("rank"))
+                  .select_from(given.join(keys_table, keys_table.c.key == given.c.key)).subquery())
+        sides: dict[KeyPlace, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+        for key, place, record_id, is_after, _rank in connection.execute(
+                select(ranked).where(ranked.c.rank <= per_key).order_by(ranked.c.rank)).all():
+            sides[(key, place)][0 if is_after else 1].append(record_id)
+        for key_place, (later, earlier) in sides.items():
+            hits[key_place] = _nearest_first(later, earlier, per_key)
     return hits
 
 
-def _key_hits_postgres(connection: Connection, keys: list[str], per_key: int) -> dict[str, list[str]]:
-    """`_key_hits` in one round trip: one index walk per key (the batch's keys, each once), its
+def _key_hits_postgres(connection: Connection, wanted: list[KeyPlace], per_key: int) -> dict[KeyPlace, list[str]]:
+    """`_key_hits` in one round trip: per key (the batch's keys and places, each once) one index
+    walk from the place up and one from it down (none for a key without places), each side's
     record ids as one array, so a hundred thousand hits come back as a few thousand rows."""
     # The planner's row estimate for the whole key list trips JIT compilation, which costs more
     # than these index walks take.
     connection.exec_driver_sql("SET LOCAL jit = off")
-    wanted = func.unnest(text_array(keys)).table_valued("key").render_derived(name="wanted")
-    first_ids = (select(keys_table.c.record_id).where(keys_table.c.key == wanted.c.key).correlate(wanted)
-                 .order_by(keys_table.c.record_id).limit(per_key).subquery("first_ids"))
-    block = select(func.array_agg(first_ids.c.record_id).label("record_ids")).lateral("block")
-    rows = connection.execute(select(wanted.c.key, block.c.record_ids).select_from(wanted.join(block, true())))
-    return {key: record_ids for key, record_ids in rows.all() if record_ids}
+    given = func.unnest(text_array([k for k, _ in wanted]), text_array([p for _, p in wanted])
+                        ).table_valued("key", "place").render_derived(name="wanted")
+
+    def side(after: bool) -> Any:
+        order = (keys_table.c.place, keys_table.c.record_id) if after else (
+            keys_table.c.place.desc(), keys_table.c.record_id.desc())
+        walk = (select(keys_table.c.record_id, keys_table.c.place)
+                .where(keys_table.c.key == given.c.key,
+                       keys_table.c.place >= given.c.place if after else keys_table.c.place < given.c.place)
+                .order_by(*order).limit(per_key).correlate(given).subquery("after" if after else "before"))
+        return select(func.array_agg(aggregate_order_by(walk.c.record_id, *(
+            (walk.c.place, walk.c.record_id) if after else (walk.c.place.desc(), walk.c.record_id.desc()))))
+        ).scalar_subquery()
+
+    rows = connection.execute(select(given.c.key, given.c.place, side(True),
+                                     case((given.c.place == "", None), else_=side(False))))
+    return {(key, place): _nearest_first(later or [], earlier or [], per_key)
+            for key, place, later, earlier in rows.all() if later or earlier}
+
+
+def _nearest_first(after: list[str], before: list[str], limit: int) -> list[str]:
+    """Record ids nearest an incoming record's place: alternately the next at or after it and the
+    next before it (each side in order outwards), at most `limit`."""
+    return [record_id for pair in zip_longest(after, before) for record_id in pair if record_id][:limit]
 
 
 def _stored_candidates(connection: Connection, record_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -232,14 +283,14 @@ def _stored_candidates(connection: Connection, record_ids: list[str]) -> dict[st
     return stored
 
 
-def _closest_records(keys: set[str], hits: dict[str, list[str]], limit: int) -> list[str]:
+def _closest_records(keys: dict[str, str], hits: dict[KeyPlace, list[str]], limit: int) -> list[str]:
     """The records sharing the most blocking keys with an incoming record, each key weighed by what
     it says (`_KEY_WEIGHTS`), at most `limit`. Among equals, a record sharing a rarer key comes first
     (the same full name in a town says more than the same first name there), then the smaller
     record id, so one graph always gives one answer."""
     rank: dict[str, list[Any]] = {}  # record id → [-weight, size of its rarest shared key, record id]
-    for key in keys:
-        found = hits.get(key)
+    for key, place in keys.items():
+        found = hits.get((key, place))
         if not found:
             continue
         strength, size = _key_strength(key), len(found)
@@ -254,30 +305,30 @@ def _closest_records(keys: set[str], hits: dict[str, list[str]], limit: int) -> 
 
 
 def _candidates(
-    connection: Connection, item_keys: list[set[str]], per_key: int, limit: int
+    connection: Connection, item_keys: list[dict[str, str]], per_key: int, limit: int
 ) -> tuple[list[list[str]], dict[str, tuple[str, dict[str, Any]]]]:
     """Per incoming record its closest records (see `_closest_records`; at most `per_key` hits per
     key, at most `limit` records per incoming record), and the golden id and stored features of each.
 
     Only the chosen records (`limit` of the hundred or more hits of a record in a large graph) are
     read with their features."""
-    hits = _key_hits(connection, sorted({k for keys in item_keys for k in keys}), per_key)
+    hits = _key_hits(connection, sorted({item for keys in item_keys for item in keys.items()}), per_key)
     closest = [_closest_records(keys, hits, limit) for keys in item_keys]
     return closest, _stored_candidates(connection, sorted({r for records in closest for r in records}))
 
 
 def _score_against_graph(
-    connection: Connection, incoming: list[CustomerFeatures], item_keys: list[set[str]],
+    connection: Connection, incoming: list[CustomerFeatures], item_keys: list[dict[str, str]],
     settings: MatchSettings,
 ) -> list[dict[str, _Verdict]]:
     """Per incoming record: the verdict against each candidate golden customer (its best record).
 
     Candidates are the `max_candidates` records sharing the most blocking keys with the record
-    (each key read up to `max_block_size` records), grouped by their golden customer. Ranking records
+    (each key read up to `max_reads_per_key` records), grouped by their golden customer. Ranking records
     rather than golden customers needs no golden id for each of the many key hits of a record in a
     large graph, only for the few that are scored.
     """
-    nearest, stored = _candidates(connection, item_keys, settings.max_block_size, settings.max_candidates)
+    nearest, stored = _candidates(connection, item_keys, settings.max_reads_per_key, settings.max_candidates)
     candidate_ids = sorted(stored)
     # A key whose record is gone (blocking keys carry no foreign key) is skipped, not trusted.
     chosen = [[(record_id, stored[record_id][0]) for record_id in records if record_id in stored]
@@ -340,7 +391,7 @@ class _InBatch:
 
 
 def _in_batch_scores(
-    fresh: list[int], features: list[CustomerFeatures], keys_of: list[set[str]], settings: MatchSettings
+    fresh: list[int], features: list[CustomerFeatures], keys_of: list[dict[str, str]], settings: MatchSettings
 ) -> _InBatch:
     """Every pair of this batch's new records that share a key, scored in one vectorised call;
     inside a key only the `max_candidates` records before each one (bounded like the graph)."""
@@ -374,7 +425,7 @@ class _Outcome:
 
 
 def _decide_in_order(
-    fresh: list[int], features: list[CustomerFeatures], keys_of: list[set[str]], verdicts: list[dict[str, _Verdict]],
+    fresh: list[int], features: list[CustomerFeatures], keys_of: list[dict[str, str]], verdicts: list[dict[str, _Verdict]],
     settings: MatchSettings,
 ) -> list[_Outcome]:
     """Decide each new record; records earlier in the same batch count as candidates too."""
@@ -404,7 +455,7 @@ def _decide_in_order(
 
 def _write(
     connection: Connection, customers: Sequence[Customer], features: list[CustomerFeatures],
-    keys_of: dict[int, set[str]], links: list[list[tuple[str, str]]], outcomes: list[_Outcome],
+    keys_of: dict[int, dict[str, str]], links: list[list[tuple[str, str]]], outcomes: list[_Outcome],
     answers: list[Resolution | None], now: datetime, settings: MatchSettings,
 ) -> None:
     if not outcomes:
@@ -444,7 +495,8 @@ def _write(
         surviving = {o.golden_id for o in outcomes}
         _drop_lost(connection, lost, links, answers, keep=surviving)
         rebuilt = {o.golden_id for o in lost if o.golden_id in in_hand} & surviving
-    key_rows = [{"key": key, "record_id": o.record_id} for o in outcomes for key in keys_of[o.index]]
+    key_rows = [{"key": key, "place": place, "record_id": o.record_id}
+                for o in outcomes for key, place in keys_of[o.index].items()]
     insert_rows(connection, keys_table, key_rows)
     review_ids = _queue_reviews(connection, outcomes, now)
     # Sorted: replicas resolving at once then lock golden customers in one order (no deadlock).

@@ -55,12 +55,25 @@ def _drop_birth_date_keys(connection: Connection, database: Database) -> None:
     connection.execute(delete(identity.blocking_keys).where(identity.blocking_keys.c.key.startswith("b:")))
 
 
+def _rebuild_blocking_keys_with_places(connection: Connection, database: Database) -> None:
+    # Resolve reads a key's records nearest an incoming record's place (`identity/blocking.py:
+    # graph_keys`), which the old table (key, record id) had no column for. Keys are derived data:
+    # the table is made anew and filled from every record's stored features. The identity package
+    # computes them, so it is imported here, when the step runs, not when the store loads.
+    from ..identity.graph import rebuild_blocking_keys
+
+    identity.blocking_keys.drop(connection, checkfirst=True)
+    identity.blocking_keys.create(connection)
+    rebuild_blocking_keys(connection)
+
+
 STEPS: list[tuple[int, str, Step]] = [
     (1, "initial schema", lambda connection, database: None),
     (2, "identity: golden id beside the record id in one index", _identity_golden_of_index),
     (3, "identity: drop that index again (resolve ranks key hits by record)", _drop_identity_golden_of_index),
     (4, "identity: no foreign-key check per blocking key", _drop_blocking_keys_foreign_key),
     (5, "identity: the graph keeps no birth-date-only keys", _drop_birth_date_keys),
+    (6, "identity: each blocking key orders its records by place", _rebuild_blocking_keys_with_places),
 ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from belegfluss.identity import graph
-from belegfluss.identity.blocking import GRAPH_RULES, blocking_keys
+from belegfluss.identity.blocking import blocking_keys, graph_keys
 from belegfluss.identity.features import customer_features
 from belegfluss.identity.settings import MatchSettings
 from belegfluss.model.customer import Consent, Customer, PostalAddress
@@ -168,7 +168,7 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     """Ten Meiers in one postcode share a surname key; the one who also shares the birth date
     (two keys) and the one who shares a rare key are chosen before the others, on both databases
     (each reads a key's hits its own way: both must choose alike)."""
-    narrow = MatchSettings(max_candidates=2, max_block_size=16)  # every Meier is read
+    narrow = MatchSettings(max_candidates=2, max_reads_per_key=16)  # every Meier is read
     for number in range(10):
         graph.resolve(database, [customer("sumup", f"m-{number}", first_name=f"Kunde{number}", last_name="Meier",
                                           address=PostalAddress(postcode="50674"))], narrow)
@@ -179,12 +179,12 @@ def test_candidates_are_the_records_sharing_the_most_keys_and_rarest_keys_first(
     same_door = resolve_one(database, kaya)
     incoming = customer("pos", "x-1", first_name="Xaver", last_name="Meier", birth_date="1980-02-03",
                         address=PostalAddress(postcode="50674"))
-    door_key = {key for key in blocking_keys(customer_features(kaya)) if key.startswith("ph:")}
-    same_door_keys = blocking_keys(customer_features(incoming), GRAPH_RULES) | door_key  # as if typed at Kaya's door
+    door_key = {key: place for key, place in graph_keys(customer_features(kaya)).items() if key.startswith("ph:")}
+    same_door_keys = graph_keys(customer_features(incoming)) | door_key  # as if typed at Kaya's door
     with database.transaction() as connection:
-        closest, stored = graph._candidates(connection, [same_door_keys], narrow.max_block_size,
+        closest, stored = graph._candidates(connection, [same_door_keys], narrow.max_reads_per_key,
                                             narrow.max_candidates)
-        hits = graph._key_hits(connection, sorted(same_door_keys), narrow.max_block_size)
+        hits = graph._key_hits(connection, sorted(same_door_keys.items()), narrow.max_reads_per_key)
     assert closest == [[same_birthday.record_id, same_door.record_id]]
     assert closest == [graph._closest_records(same_door_keys, hits, narrow.max_candidates)]
     assert stored[same_door.record_id][0] == same_door.golden_id
@@ -194,12 +194,38 @@ def test_candidates_are_chosen_by_what_their_shared_keys_say():
     """A phone is one person's, a door or a whole name narrows to a few, a first name or surname in
     a postcode to many: with room for four, the phone, the door and the name come first, then the
     rarer of the weak keys."""
-    hits = {"p:+492211234567": ["rec_phone"], "ph:50674|7": ["rec_door"], "nn:056|17": ["rec_name"],
-            "fp:056|50674": ["rec_first_a", "rec_first_b"], "np:17|50674": ["rec_surname"]}
-    assert graph._closest_records(set(hits), hits, 4) == ["rec_phone", "rec_door", "rec_name", "rec_surname"]
+    keys = {"p:+492211234567": "", "ph:50674|7": "lindenstr schulz", "nn:056|17": "50674 lindenstr",
+            "fp:056|50674": "schulz", "np:17|50674": "anna"}
+    hits = {("p:+492211234567", ""): ["rec_phone"], ("ph:50674|7", "lindenstr schulz"): ["rec_door"],
+            ("nn:056|17", "50674 lindenstr"): ["rec_name"], ("fp:056|50674", "schulz"): ["rec_first_a", "rec_first_b"],
+            ("np:17|50674", "anna"): ["rec_surname"]}
+    assert graph._closest_records(keys, hits, 4) == ["rec_phone", "rec_door", "rec_name", "rec_surname"]
     # Two weak keys together outweigh a whole name, and tie with a door (the door's key is rarer).
-    hits["np:17|50674"].append("rec_first_a")
-    assert graph._closest_records(set(hits), hits, 4) == ["rec_phone", "rec_door", "rec_first_a", "rec_name"]
+    hits[("np:17|50674", "anna")].append("rec_first_a")
+    assert graph._closest_records(keys, hits, 4) == ["rec_phone", "rec_door", "rec_first_a", "rec_name"]
+
+
+def test_a_crowded_key_is_read_around_the_incoming_record_not_from_its_oldest(database):
+    """Twelve Meiers in one postcode share a surname key; with room for four, resolve reads the four
+    whose first names sort nearest the incoming Gisela's, alternately after and before her, on
+    both databases (each walks the key its own way: both must read alike)."""
+    names = ["Anna", "Berta", "Clara", "Dora", "Emma", "Frieda", "Gerda", "Hanna", "Ida", "Jana", "Karla", "Lena"]
+    record_of = {}
+    for name in names:
+        answer = resolve_one(database, customer("sumup", name, first_name=name, last_name="Meier",
+                                                address=PostalAddress(postcode="50674")))
+        record_of[name] = answer.record_id
+    gisela = graph_keys(customer_features(Customer(first_name="Gisela", last_name="Meier",
+                                                   address=PostalAddress(postcode="50674"))))
+    (surname_key,) = [(key, place) for key, place in gisela.items() if key.startswith("np:")]
+    assert surname_key[1] == "gisela"
+    with database.connect() as connection:
+        hits = graph._key_hits(connection, [surname_key], 4)
+        everyone = graph._key_hits(connection, [surname_key], 50)
+    assert hits == {surname_key: [record_of[n] for n in ("Hanna", "Gerda", "Ida", "Frieda")]}
+    # A key with room for all is read whole, nearest first.
+    assert everyone[surname_key][:4] == hits[surname_key]
+    assert sorted(everyone[surname_key]) == sorted(record_of.values())
 
 
 def test_a_blocking_key_whose_record_is_gone_is_skipped(database):
