@@ -142,6 +142,19 @@ def load_graph(database: Database, golden: int, postcodes_per_city: int) -> tupl
     return duplicates, newcomers, now
 
 
+def print_server_cache(database: Database) -> None:
+    """PostgreSQL's shared buffers against what resolve reads (the key index, the records and their
+    primary key): with less, every batch evicts and re-reads pages, and the figures say more about
+    the server's setting than about resolve (docker-compose.yml sets 2 GB)."""
+    with database.connect() as connection:
+        shared_buffers = connection.exec_driver_sql("SHOW shared_buffers").scalar()
+        read = connection.execute(text(
+            "SELECT pg_relation_size('pk_identity_blocking_keys') + pg_relation_size('identity_source_records')"
+            " + pg_relation_size('identity_source_records_pkey')")).scalar()
+    print(f"PostgreSQL shared_buffers {shared_buffers}; resolve reads from {read / 2**20:,.0f} MB "
+          f"(key index, records and their primary key)")
+
+
 def forget_resolved_since(database: Database, loaded_at: datetime) -> None:
     """Restore a kept graph: remove what a run resolved into it, so the next run resolves the same records."""
     added = select(source_records.c.record_id).where(source_records.c.created_at > loaded_at)
@@ -319,8 +332,9 @@ def resolve_rows(args: argparse.Namespace) -> list[tuple[object, ...]]:
             wanted = args.resolve
             with open(kept_incoming(args.schema), "w") as kept:
                 json.dump({"golden": args.golden, "postcodes_per_city": args.postcodes_per_city,
-                       "loaded_at": loaded_at.isoformat(),
+                           "loaded_at": loaded_at.isoformat(),
                            "duplicates": duplicates[:wanted], "newcomers": newcomers[:wanted]}, kept, default=str)
+    print_server_cache(database)
     try:
         rows = []
         for limit, per_key in itertools.product(args.max_candidates, args.max_reads_per_key):

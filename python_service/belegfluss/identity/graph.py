@@ -18,9 +18,9 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -248,16 +248,17 @@ def _key_hits_postgres(connection: Connection, wanted: list[KeyPlace], per_key: 
     given = func.unnest(text_array([k for k, _ in wanted]), text_array([p for _, p in wanted])
                         ).table_valued("key", "place").render_derived(name="wanted")
 
+    def outwards(place: Any, record_id: Any, after: bool) -> tuple[Any, ...]:
+        return (place, record_id) if after else (place.desc(), record_id.desc())
+
     def side(after: bool) -> Any:
-        order = (keys_table.c.place, keys_table.c.record_id) if after else (
-            keys_table.c.place.desc(), keys_table.c.record_id.desc())
         walk = (select(keys_table.c.record_id, keys_table.c.place)
                 .where(keys_table.c.key == given.c.key,
                        keys_table.c.place >= given.c.place if after else keys_table.c.place < given.c.place)
-                .order_by(*order).limit(per_key).correlate(given).subquery("after" if after else "before"))
-        return select(func.array_agg(aggregate_order_by(walk.c.record_id, *(
-            (walk.c.place, walk.c.record_id) if after else (walk.c.place.desc(), walk.c.record_id.desc()))))
-        ).scalar_subquery()
+                .order_by(*outwards(keys_table.c.place, keys_table.c.record_id, after)).limit(per_key)
+                .correlate(given).subquery("after" if after else "before"))
+        return select(func.array_agg(aggregate_order_by(
+            walk.c.record_id, *outwards(walk.c.place, walk.c.record_id, after)))).scalar_subquery()
 
     rows = connection.execute(select(given.c.key, given.c.place, side(True),
                                      case((given.c.place == "", None), else_=side(False))))
