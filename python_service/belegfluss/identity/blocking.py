@@ -90,7 +90,8 @@ graph of a million customers some forty share each date, a fifth of all key hits
 changed no decision for the 3,000 records measured (README, Decisions); a birth date still counts
 together with a name (`name_phonetic+birth_date`). A surname in a town is left out too: a crowded
 key more to write for every record, while resolve finds a mistyped postcode through the whole
-name's key, which it reads in postcode order (`graph_keys`). Batch dedup keeps every rule."""
+name's key when the names sound alike (it reads that key in postcode order, `graph_keys`). Batch
+dedup keeps every rule."""
 
 
 def blocking_keys(features: CustomerFeatures, rules: Iterable[str] = BLOCKING_RULES) -> set[str]:
