@@ -89,9 +89,9 @@ GRAPH_RULES = tuple(rule for rule in BLOCKING_RULES if rule not in ("birth_date"
 graph of a million customers some forty share each date, a fifth of all key hits, and leaving it out
 changed no decision for the 3,000 records measured (README, Decisions); a birth date still counts
 together with a name (`name_phonetic+birth_date`). A surname in a town is left out too: a crowded
-key more to write for every record, while resolve finds a mistyped postcode through the whole
-name's key when the names sound alike (it reads that key in postcode order, `graph_keys`). Batch
-dedup keeps every rule."""
+key more to write for every record. Resolve meets a mistyped postcode only through the whole
+name's key, read in postcode order (`graph_keys`): when the names sound alike and the postcode
+stays among the nearest of its namesakes'. Batch dedup keeps every rule."""
 
 
 def blocking_keys(features: CustomerFeatures, rules: Iterable[str] = BLOCKING_RULES) -> set[str]:
@@ -100,7 +100,7 @@ def blocking_keys(features: CustomerFeatures, rules: Iterable[str] = BLOCKING_RU
 
 # A record's place inside a key of the graph, by the key's prefix. Resolve reads at most
 # `max_reads_per_key` records of a key: those nearest the incoming record's own place, so a key shared
-# by hundreds (a surname in a town) yields the records most like it instead of the oldest. The
+# by hundreds (a surname in a postcode) yields the records most like it instead of the oldest. The
 # place is what the key leaves open: the first name within a surname's key, the surname within a
 # first name's, the postcode within a whole name (German postcodes are regional, so a customer who
 # moved within the region stays near), the street and surname within a door. A key of one person

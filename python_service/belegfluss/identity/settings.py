@@ -51,9 +51,10 @@ class MatchSettings(BaseModel):
         50, description="Batch dedup: a blocking key shared by more records compares only sorted neighbours "
         "(see `window`).")
     max_reads_per_key: int = Field(
-        20, description="Resolving against the graph reads at most this many records per blocking key: those "
+        20, description="Resolving against the graph takes at most this many records per blocking key: those "
         "nearest the incoming record in the key's order (a surname's key by first name, a first name's by surname, "
-        "a whole name's by postcode, a door's by street and surname).")
+        "a whole name's by postcode and street, a door's by street and surname), read outwards from the incoming "
+        "record's place on both sides.")
     window: int = Field(8, description="Neighbours compared inside an oversized block, by sorted name.")
     max_candidates: int = Field(
         10, description="Records scored per incoming record at most: those sharing the most blocking keys "

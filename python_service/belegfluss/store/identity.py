@@ -72,12 +72,15 @@ Index("ix_identity_links_record", source_links.c.record_id)
 # transaction, and no source record is ever deleted once its keys exist. Checking each of the ~7 keys
 # per record against `identity_source_records` took a third of PostgreSQL's CPU for resolve.
 # `place` orders a key's records (`identity/blocking.py: graph_keys`); the primary key's index is
-# what resolve reads, from an incoming record's place outwards.
+# what resolve reads, from an incoming record's place outwards. Byte order ("C") on PostgreSQL, as
+# SQLite compares: a server locale such as de_DE ignores spaces at first, and the two databases
+# would then read different neighbours of one record.
+_PLACE = String(100).with_variant(String(100, collation="C"), "postgresql")
 blocking_keys = Table(
     "identity_blocking_keys",
     metadata,
     Column("key", String(300), nullable=False),
-    Column("place", String(100), nullable=False, server_default=""),
+    Column("place", _PLACE, nullable=False, server_default=""),
     Column("record_id", String(40), nullable=False),
     PrimaryKeyConstraint("key", "place", "record_id", name="pk_identity_blocking_keys"),
 )

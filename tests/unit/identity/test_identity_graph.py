@@ -228,6 +228,27 @@ def test_a_crowded_key_is_read_around_the_incoming_record_not_from_its_oldest(da
     assert sorted(everyone[surname_key]) == sorted(record_of.values())
 
 
+def test_places_compare_byte_by_byte_on_both_databases(database):
+    """A space sorts before every letter, as Python and SQLite compare: "anna sophie" comes before
+    "annabel". A PostgreSQL locale such as de_DE would skip the space and read other neighbours, so
+    the column is pinned to byte order there."""
+    record_of = {}
+    for name in ["Anna Maria", "Anna Sophie", "Annabel", "Annalena", "Annette"]:
+        record_of[name] = resolve_one(database, customer("sumup", name, first_name=name, last_name="Meier",
+                                                         address=PostalAddress(postcode="50674"))).record_id
+    incoming = graph_keys(customer_features(Customer(first_name="Annab", last_name="Meier",
+                                                     address=PostalAddress(postcode="50674"))))
+    (surname_key,) = [(key, place) for key, place in incoming.items() if key.startswith("np:")]
+    with database.connect() as connection:
+        hits = graph._key_hits(connection, [surname_key], 4)
+        if database.is_postgres:
+            collation = connection.exec_driver_sql(
+                "SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'identity_blocking_keys' AND column_name = 'place'").scalar()
+            assert collation == "C"
+    assert hits == {surname_key: [record_of[n] for n in ("Annabel", "Anna Sophie", "Annalena", "Anna Maria")]}
+
+
 def test_a_blocking_key_whose_record_is_gone_is_skipped(database):
     """Blocking keys carry no foreign key: a key left behind by a record that no longer exists is
     no candidate, and the record behind the other key is still found."""
