@@ -24,7 +24,6 @@ without loading it again. A kept graph is restored after each run: what the run 
 from __future__ import annotations
 
 import argparse
-import glob
 import itertools
 import json
 import multiprocessing
@@ -36,6 +35,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
+import psutil
 from sqlalchemy import delete, select, text
 
 from belegfluss.gc_tuning import tune_garbage_collector
@@ -244,7 +244,8 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
     replicas = "1 worker" if workers == 1 else f"{workers} workers (one per sidecar replica)"
     return [
         (f"resolve {len(batched):,} records, batches of {batch_size}, {replicas}, "
-         f"max_candidates {settings.max_candidates}, max_reads_per_key {settings.max_reads_per_key}", round(seconds, 1), f"{len(batched) / seconds:,.0f}/s",
+         f"max_candidates {settings.max_candidates}, max_reads_per_key {settings.max_reads_per_key}",
+         round(seconds, 1), f"{len(batched) / seconds:,.0f}/s",
          f"later copies of graph customers {_decision_counts(later_copies)}; others {_decision_counts(others)}",
          (f"per record in batch: p50 {statistics.median(batch_times) * 1000:.2f} ms, "
           f"p99 {per_record[98] * 1000:.2f} ms, client CPU {cpu_per_record * 1000:.2f} ms, "
@@ -258,18 +259,11 @@ def resolve_speed(database: Database, duplicates: list[dict], newcomers: list[di
 def _postgres_cpu_seconds() -> float:
     """CPU seconds used so far by this machine's PostgreSQL processes (the benchmark's server is
     local): what the server spends per record, steadier on a shared machine than the wall clock."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat) as file:
-                name, _, rest = file.read().partition(") ")
-        except OSError:  # a process that ended meanwhile
-            continue
-        if name.endswith("(postgres"):
-            fields = rest.split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] == "postgres" and process.info["cpu_times"]:  # None: not ours to read
+            total += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return total
 
 
 def _decision_counts(counts: Counter[str]) -> str:

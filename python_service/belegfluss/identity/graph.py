@@ -141,9 +141,9 @@ def resolve(database: Database, customers: Sequence[Customer], settings: MatchSe
             else:
                 answers[index] = Resolution(index, "", "", None, [], "", replay=True)  # filled in below
         keys_of = {index: graph_keys(features[index]) for index in fresh}
-        verdicts = _score_against_graph(connection, [features[i] for i in fresh],
-                                        [keys_of[i] for i in fresh], settings)
-        outcome = _decide_in_order(fresh, features, [keys_of[i] for i in fresh], verdicts, settings)
+        fresh_keys = [keys_of[i] for i in fresh]
+        verdicts = _score_against_graph(connection, [features[i] for i in fresh], fresh_keys, settings)
+        outcome = _decide_in_order(fresh, features, fresh_keys, verdicts, settings)
         _write(connection, customers, features, keys_of, links, outcome, answers, now, settings)
         for index, answer in enumerate(answers):
             if answer is not None and not answer.record_id:  # the same record twice in one batch
@@ -215,7 +215,7 @@ def _key_hits(connection: Connection, wanted: list[KeyPlace], per_key: int) -> d
     """Record ids per blocking key, at most `per_key` of them: those nearest the incoming record's
     place in the key (`_nearest_first`). A key shared by thousands (a shop's own address typed in
     for walk-ins) must not flood the comparison, and of a key shared by hundreds (a surname in a
-    town) the records read are the most alike."""
+    postcode) the records read are the most alike."""
     if is_postgres(connection):
         return _key_hits_postgres(connection, wanted, per_key)
     hits: dict[KeyPlace, list[str]] = {}

@@ -41,7 +41,7 @@ def _drop_identity_golden_of_index(connection: Connection, database: Database) -
 
 def _drop_blocking_keys_foreign_key(connection: Connection, database: Database) -> None:
     # See `store/identity.py: blocking_keys`. SQLite cannot drop a constraint without rebuilding the
-    # table; its existing files keep the check, which costs little in-process.
+    # table; its existing files keep the check until step 6 makes the table anew.
     if database.is_postgres:
         connection.exec_driver_sql("ALTER TABLE identity_blocking_keys "
                                    "DROP CONSTRAINT IF EXISTS identity_blocking_keys_record_id_fkey")
